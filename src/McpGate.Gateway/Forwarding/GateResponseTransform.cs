@@ -1,0 +1,195 @@
+using System.Buffers;
+using McpGate.Gateway.Audit;
+using McpGate.Gateway.Catalog;
+using McpGate.Gateway.Inspection;
+using McpGate.Gateway.Sessions;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Mcp.Lists;
+using McpGate.Mcp.Sse;
+using McpGate.Policy.Classification;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Transforms;
+
+namespace McpGate.Gateway.Forwarding;
+
+/// <summary>
+/// The response half of the gate (gateway.md §1.2 steps 8–9): binds new sessions to their subject, filters list
+/// responses in JSON and SSE, observes <c>tools/call</c> outcomes for the audit, and watches SSE streams for
+/// <c>notifications/tools/list_changed</c>. SSE is relayed event by event, flushed as it arrives, never buffered.
+/// </summary>
+internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit)
+{
+    // A JSON (non-SSE) response the gate must rewrite is read whole; past this it is refused rather than held.
+    private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
+
+    public async ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        var http = context.HttpContext;
+        if (http.Features.Get<GateRequestContext>() is not { } gate || context.ProxyResponse is not { } response)
+        {
+            return;
+        }
+
+        var method = gate.Message?.Method;
+        if (method == McpMethods.Initialize && response.IsSuccessStatusCode
+            && response.Headers.TryGetValues(McpHeaders.SessionId, out var ids) && ids.FirstOrDefault() is { Length: > 0 } sessionId)
+        {
+            sessions.Bind(gate.Upstream.Alias, sessionId, gate.Identity.Subject);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            if (method == McpMethods.ToolsCall)
+            {
+                gate.ObservedResult = AuditResults.UpstreamError;
+            }
+
+            return;
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var isSse = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        var isJson = string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+        if (!isSse && !isJson)
+        {
+            return;
+        }
+
+        if (gate.ListKind is { } listKind)
+        {
+            context.SuppressResponseBody = true;
+            var visibility = new PolicyListVisibility(gate, classifier);
+            if (isJson)
+            {
+                await FilterJsonAsync(context, gate, listKind, visibility);
+            }
+            else
+            {
+                PrepareStreaming(http);
+                await using var upstream = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await SseListFilter.CopyAsync(upstream, http.Response.Body, gate.Message!.Id, listKind, visibility, outcome =>
+                {
+                    RecordListed(gate, outcome);
+                    return ValueTask.CompletedTask;
+                }, context.CancellationToken);
+            }
+
+            return;
+        }
+
+        if (method == McpMethods.ToolsCall && isJson)
+        {
+            context.SuppressResponseBody = true;
+            var body = await ReadBoundedAsync(context);
+            gate.ObservedResult = body is null ? AuditResults.UpstreamError : ToolResultObserver.Classify(body.WrittenSpan);
+            if (body is not null)
+            {
+                await http.Response.Body.WriteAsync(body.WrittenMemory, context.CancellationToken);
+            }
+            else
+            {
+                http.Abort();
+            }
+
+            return;
+        }
+
+        if (isSse)
+        {
+            context.SuppressResponseBody = true;
+            PrepareStreaming(http);
+            await RelaySseAsync(context, gate, method == McpMethods.ToolsCall ? gate.Message!.Id : JsonRpcId.None);
+        }
+    }
+
+    private async Task FilterJsonAsync(ResponseTransformContext context, GateRequestContext gate, ListKind kind, IListItemVisibility visibility)
+    {
+        var http = context.HttpContext;
+        var body = await ReadBoundedAsync(context);
+        if (body is null)
+        {
+            http.Abort();
+            return;
+        }
+
+        var output = new ArrayBufferWriter<byte>(body.WrittenCount);
+        var outcome = ListResponseFilter.Filter(body.WrittenSpan, kind, visibility, output);
+        RecordListed(gate, outcome);
+        http.Response.ContentLength = output.WrittenCount;
+        await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
+    }
+
+    private void RecordListed(GateRequestContext gate, ListFilterOutcome outcome)
+    {
+        if (!outcome.IsListResult)
+        {
+            return;
+        }
+
+        if (outcome.Tools.Count > 0)
+        {
+            catalog.Observe(gate.Upstream.Alias, outcome.Tools);
+        }
+
+        audit.Write(GateAuditRecords.ListFiltered(gate, outcome.Hidden));
+    }
+
+    /// <summary>
+    /// Relays an SSE stream unchanged, event by event. On the way it notes the <c>tools/call</c> outcome (when
+    /// <paramref name="toolCallId"/> is set) and refreshes the catalog when the upstream says its tools changed.
+    /// </summary>
+    private async Task RelaySseAsync(ResponseTransformContext context, GateRequestContext gate, JsonRpcId toolCallId)
+    {
+        var http = context.HttpContext;
+        await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
+        var reader = new SseEventReader(upstream);
+        while (await reader.ReadAsync(context.CancellationToken) is { } sseEvent)
+        {
+            var data = sseEvent.DataUtf8.Span;
+            if (!data.IsEmpty)
+            {
+                if (toolCallId.IsPresent && ResponseIds.Matches(data, toolCallId))
+                {
+                    gate.ObservedResult = ToolResultObserver.Classify(data);
+                }
+                else if (data.IndexOf("notifications/tools/list_changed"u8) >= 0)
+                {
+                    catalog.MarkStale(gate.Upstream.Alias);
+                    _ = catalog.RefreshAsync(gate.Upstream, gate.State.Config.Gateway.DiscoveryTimeout, force: true, CancellationToken.None);
+                }
+            }
+
+            await sseEvent.WriteToAsync(http.Response.Body, context.CancellationToken);
+            await http.Response.Body.FlushAsync(context.CancellationToken);
+        }
+    }
+
+    private static void PrepareStreaming(HttpContext http)
+    {
+        http.Response.ContentLength = null;
+        http.Response.Headers.ContentLength = default;
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(ResponseTransformContext context)
+    {
+        await using var stream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
+        var declared = context.ProxyResponse.Content.Headers.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>(declared is > 0 and < MaxBufferedResponseBytes ? (int)declared.Value : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await stream.ReadAsync(memory, context.CancellationToken);
+            if (read == 0)
+            {
+                return buffer;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBufferedResponseBytes)
+            {
+                return null;
+            }
+        }
+    }
+}
