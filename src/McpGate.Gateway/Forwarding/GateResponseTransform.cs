@@ -94,11 +94,11 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             return;
         }
 
-        if (isSse)
+        if (method == McpMethods.ToolsCall && isSse)
         {
             context.SuppressResponseBody = true;
             PrepareStreaming(http);
-            await RelaySseAsync(context, gate, method == McpMethods.ToolsCall ? gate.Message!.Id : JsonRpcId.None);
+            await RelayToolCallAsync(context, gate);
         }
     }
 
@@ -135,32 +135,26 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
     }
 
     /// <summary>
-    /// Relays an SSE stream unchanged, event by event. On the way it notes the <c>tools/call</c> outcome (when
-    /// <paramref name="toolCallId"/> is set) and refreshes the catalog when the upstream says its tools changed.
+    /// Relays a <c>tools/call</c> SSE stream unchanged, event by event, flushing each as it arrives, and notes the
+    /// call's outcome for the audit when the response event passes. Requests the upstream sends to the client on
+    /// the way (sampling, elicitation) and notifications pass untouched, in order.
     /// </summary>
-    private async Task RelaySseAsync(ResponseTransformContext context, GateRequestContext gate, JsonRpcId toolCallId)
+    private static async Task RelayToolCallAsync(ResponseTransformContext context, GateRequestContext gate)
     {
         var http = context.HttpContext;
-        await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
+        var id = gate.Message!.Id;
+        await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
         var reader = new SseEventReader(upstream);
-        while (await reader.ReadAsync(context.CancellationToken) is { } sseEvent)
+        while (await reader.ReadAsync(http.RequestAborted) is { } sseEvent)
         {
             var data = sseEvent.DataUtf8.Span;
-            if (!data.IsEmpty)
+            if (!data.IsEmpty && ResponseIds.Matches(data, id))
             {
-                if (toolCallId.IsPresent && ResponseIds.Matches(data, toolCallId))
-                {
-                    gate.ObservedResult = ToolResultObserver.Classify(data);
-                }
-                else if (data.IndexOf("notifications/tools/list_changed"u8) >= 0)
-                {
-                    catalog.MarkStale(gate.Upstream.Alias);
-                    _ = catalog.RefreshAsync(gate.Upstream, gate.State.Config.Gateway.DiscoveryTimeout, force: true, CancellationToken.None);
-                }
+                gate.ObservedResult = ToolResultObserver.Classify(data);
             }
 
-            await sseEvent.WriteToAsync(http.Response.Body, context.CancellationToken);
-            await http.Response.Body.FlushAsync(context.CancellationToken);
+            await sseEvent.WriteToAsync(http.Response.Body, http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
         }
     }
 

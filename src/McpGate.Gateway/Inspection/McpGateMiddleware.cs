@@ -4,6 +4,7 @@ using System.Text.Json;
 using McpGate.Gateway.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
+using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Hosting;
 using McpGate.Gateway.Sessions;
 using McpGate.Mcp.JsonRpc;
@@ -101,11 +102,11 @@ internal sealed class McpGateMiddleware(
         {
             // The listen stream may stay open for hours; shutdown must not wait for it to end on its own.
             using var stopping = lifetime.ApplicationStopping.Register(static c => ((HttpContext)c!).Abort(), context);
-            await next(context);
+            await ForwardAsync(context, gate);
             return;
         }
 
-        await next(context);
+        await ForwardAsync(context, gate);
         if (HttpMethods.IsDelete(context.Request.Method) && sessionId.Length > 0 && context.Response.StatusCode < 300)
         {
             sessions.Remove(upstream.Alias, sessionId);
@@ -192,13 +193,32 @@ internal sealed class McpGateMiddleware(
         request.ContentLength = body.Length;
         request.Headers.Remove(HeaderNames.TransferEncoding);
 
-        await next(context);
+        await ForwardAsync(context, gate);
 
         if (gate.Decision is { } allowed && gate.Message is { } forwarded)
         {
             var status = context.Response.StatusCode;
             var result = gate.ObservedResult ?? (status >= 400 || context.GetForwarderErrorFeature() is not null ? AuditResults.UpstreamError : AuditResults.Ok);
             audit.Write(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, status));
+        }
+    }
+
+    /// <summary>Hands the request to YARP, watching what comes back for <c>notifications/tools/list_changed</c>.</summary>
+    private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
+    {
+        var original = context.Response.Body;
+        context.Response.Body = new ListChangedWatchStream(original, () =>
+        {
+            catalog.MarkStale(gate.Upstream.Alias);
+            _ = catalog.RefreshAsync(gate.Upstream, gate.State.Config.Gateway.DiscoveryTimeout, force: true, CancellationToken.None);
+        });
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
         }
     }
 
