@@ -144,16 +144,16 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         var http = context.HttpContext;
         var id = gate.Message!.Id;
         await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
-        var reader = new SseEventReader(upstream);
+        using var reader = new SseEventReader(upstream);
         while (await reader.ReadAsync(http.RequestAborted) is { } sseEvent)
         {
-            var data = sseEvent.DataUtf8.Span;
+            var data = sseEvent.Data.Span;
             if (!data.IsEmpty && ResponseIds.Matches(data, id))
             {
                 gate.ObservedResult = ToolResultObserver.Classify(data);
             }
 
-            await sseEvent.WriteToAsync(http.Response.Body, http.RequestAborted);
+            await http.Response.Body.WriteAsync(sseEvent.Raw, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
         }
     }
