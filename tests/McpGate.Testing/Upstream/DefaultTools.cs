@@ -8,12 +8,15 @@ namespace McpGate.Testing;
 
 /// <summary>
 /// The default tool set of a <see cref="TestUpstream"/>: a realistic mix of annotated, unannotated, read-only and
-/// destructive tools, plus two that call back into the client (elicitation and sampling; stateful sessions only).
-/// Every body records its execution in the spy first.
+/// destructive tools, plus two that need input from the client (elicitation and sampling). Every body records its
+/// execution in the spy first; the two input tools run twice per call (once to ask, once with the answer).
 /// </summary>
 [McpServerToolType]
 internal sealed class DefaultTools(UpstreamSpy spy)
 {
+    private const string AnswerKey = "answer";
+    private const string SummaryKey = "summary";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal)
     {
@@ -96,56 +99,73 @@ internal sealed class DefaultTools(UpstreamSpy spy)
 
     [McpServerTool(Name = "ask_user")]
     [Description("Asks the user a question and returns the answer.")]
-    public async Task<string> AskUser(
-        McpServer server,
-        [Description("The question to ask")] string question,
-        CancellationToken cancellationToken)
+    public string AskUser(
+        RequestContext<CallToolRequestParams> context,
+        [Description("The question to ask")] string question)
     {
         spy.RecordToolExecution("ask_user");
-        var result = await server.ElicitAsync(
-            new ElicitRequestParams
-            {
-                Message = question,
-                RequestedSchema = new ElicitRequestParams.RequestSchema
-                {
-                    Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
-                    {
-                        ["answer"] = new ElicitRequestParams.StringSchema { Description = "Your answer" },
-                    },
-                    Required = ["answer"],
-                },
-            },
-            cancellationToken);
 
-        if (result.Action == "accept" && result.Content is { } content &&
-            content.TryGetValue("answer", out var answer) && answer.ValueKind == JsonValueKind.String)
+        // Written the MRTR way so it works in both eras: a 2026-07-28 client gets an input_required result and retries
+        // with inputResponses; for a 2025 session the SDK turns the same request into a real elicitation/create.
+        if (context.Params?.InputResponses is { } responses && responses.TryGetValue(AnswerKey, out var response))
         {
-            return $"user answered: {answer.GetString()}";
+            var result = response.Deserialize(InputResponse.ElicitResultJsonTypeInfo);
+            if (result is { Action: "accept", Content: { } content } &&
+                content.TryGetValue("answer", out var answer) && answer.ValueKind == JsonValueKind.String)
+            {
+                return $"user answered: {answer.GetString()}";
+            }
+
+            return $"user did not answer ({result?.Action})";
         }
 
-        return $"user did not answer ({result.Action})";
+        throw new InputRequiredException(
+            new Dictionary<string, InputRequest>
+            {
+                [AnswerKey] = InputRequest.ForElicitation(new ElicitRequestParams
+                {
+                    Message = question,
+                    RequestedSchema = new ElicitRequestParams.RequestSchema
+                    {
+                        Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
+                        {
+                            ["answer"] = new ElicitRequestParams.StringSchema { Description = "Your answer" },
+                        },
+                        Required = ["answer"],
+                    },
+                }),
+            },
+            requestState: null);
     }
 
     // Sampling is deprecated by 2026-07-28 (SEP-2577), but 2025-era clients still use it and the gate must see it.
 #pragma warning disable MCP9005
     [McpServerTool(Name = "summarize_with_llm")]
     [Description("Summarizes a text with the client's language model.")]
-    public async Task<string> SummarizeWithLlm(
-        McpServer server,
-        [Description("The text to summarize")] string text,
-        CancellationToken cancellationToken)
+    public string SummarizeWithLlm(
+        RequestContext<CallToolRequestParams> context,
+        [Description("The text to summarize")] string text)
     {
         spy.RecordToolExecution("summarize_with_llm");
-        var result = await server.SampleAsync(
-            new CreateMessageRequestParams
-            {
-                Messages = [new SamplingMessage { Role = Role.User, Content = [new TextContentBlock { Text = $"Summarize: {text}" }] }],
-                MaxTokens = 200,
-            },
-            cancellationToken);
 
-        var summary = string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text));
-        return $"summary ({result.Model}): {summary}";
+        // MRTR-style like ask_user: a 2025 session sees a real sampling/createMessage request.
+        if (context.Params?.InputResponses is { } responses && responses.TryGetValue(SummaryKey, out var response))
+        {
+            var result = response.Deserialize(InputResponse.CreateMessageResultJsonTypeInfo);
+            var summary = string.Concat((result?.Content ?? []).OfType<TextContentBlock>().Select(b => b.Text));
+            return $"summary ({result?.Model}): {summary}";
+        }
+
+        throw new InputRequiredException(
+            new Dictionary<string, InputRequest>
+            {
+                [SummaryKey] = InputRequest.ForSampling(new CreateMessageRequestParams
+                {
+                    Messages = [new SamplingMessage { Role = Role.User, Content = [new TextContentBlock { Text = $"Summarize: {text}" }] }],
+                    MaxTokens = 200,
+                }),
+            },
+            requestState: null);
     }
 #pragma warning restore MCP9005
 }
