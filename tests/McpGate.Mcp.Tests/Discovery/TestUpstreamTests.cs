@@ -168,6 +168,22 @@ public sealed class TestUpstreamTests
         upstream.Spy.RequestsFor("tools/list").Should().HaveCount(3);
     }
 
+    [Theory]
+    [InlineData(false, "text/event-stream")]
+    [InlineData(true, "application/json")]
+    public async Task ToolsList_ResponseFormat_FollowsJsonResponsesOption(bool jsonResponses, string mediaType)
+    {
+        await using var upstream = await TestUpstream.StartAsync(new() { JsonResponses = jsonResponses });
+        using var recorder = new ResponseRecorder();
+        using var http = new HttpClient(recorder);
+        await using var client = await TestMcpClient.ConnectAsync(upstream.McpUrl, new() { HttpClient = http });
+
+        var tools = await client.ListToolsAsync();
+
+        tools.Should().HaveCount(TestUpstream.DefaultToolNames.Count);
+        recorder.Exchanges.Single(e => e.McpMethod == "tools/list").ContentType.Should().Be(mediaType);
+    }
+
     [Fact]
     public async Task Spy_ToolCall_RecordsEveryHeaderAndTheRawBody()
     {

@@ -106,6 +106,11 @@ public sealed class TestUpstream : IAsyncDisposable
         var app = builder.Build();
         var middleware = new SpyMiddleware(spy, failures);
         app.Use((context, next) => middleware.InvokeAsync(context, () => next(context)));
+        if (options.JsonResponses)
+        {
+            app.Use((context, next) => JsonResponseMiddleware.InvokeAsync(context, () => next(context)));
+        }
+
         app.MapMcp(options.Path);
         await app.StartAsync(ct);
 

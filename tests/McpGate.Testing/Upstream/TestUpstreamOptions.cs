@@ -18,6 +18,13 @@ public sealed class TestUpstreamOptions
     /// <summary>The <c>serverInfo.name</c> the upstream reports.</summary>
     public string ServerName { get; init; } = "mcpgate-test-upstream";
 
+    /// <summary>
+    /// Answer POSTs with <c>application/json</c> instead of the SDK's <c>text/event-stream</c> whenever the stream would
+    /// hold only the response. Not for 2025-era calls of ask_user or summarize_with_llm (their server-to-client
+    /// request needs a live stream).
+    /// </summary>
+    public bool JsonResponses { get; init; }
+
     /// <summary>The path the MCP endpoint is mapped at.</summary>
     public string Path { get; init; } = "/mcp";
 
