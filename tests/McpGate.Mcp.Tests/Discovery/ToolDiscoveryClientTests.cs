@@ -158,6 +158,30 @@ public sealed class ToolDiscoveryClientTests
     }
 
     [Fact]
+    public async Task Discover_WrongPath_ThrowsHttp404()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        var url = new Uri(upstream.BaseUrl, "not-mcp");
+
+        var discover = () => _discovery.DiscoverAsync("files", url, s_noHeaders, s_timeout, default);
+
+        (await discover.Should().ThrowAsync<DiscoveryException>()).Which.Cause.Should().Be("HTTP 404 (NotFound)");
+    }
+
+    [Fact]
+    public async Task Discover_UpstreamAnswersNonMcpJson_ThrowsProtocolError()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        upstream.FailNextRequestsWith(HttpStatusCode.OK, count: int.MaxValue);
+
+        var discover = () => _discovery.DiscoverAsync("files", upstream.McpUrl, s_noHeaders, s_timeout, default);
+
+        var failure = (await discover.Should().ThrowAsync<DiscoveryException>()).Which;
+        failure.Failure.Should().Be(DiscoveryFailure.ProtocolError);
+        failure.Cause.Should().StartWith("protocol error");
+    }
+
+    [Fact]
     public async Task Discover_CallerCancels_ThrowsOperationCanceledNotDiscoveryException()
     {
         await using var silent = SilentUpstream.Start();

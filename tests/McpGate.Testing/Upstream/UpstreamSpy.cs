@@ -34,7 +34,10 @@ public sealed class UpstreamSpy
     /// <summary>True when any request with JSON-RPC method <paramref name="method"/> reached the upstream.</summary>
     public bool SawMethod(string method) => Requests.Any(r => string.Equals(r.Method, method, StringComparison.Ordinal));
 
-    /// <summary>How many times the body of tool <paramref name="name"/> ran.</summary>
+    /// <summary>
+    /// How many times the body of tool <paramref name="name"/> ran. <c>ask_user</c> and <c>summarize_with_llm</c> run
+    /// twice per completed call: once to ask the client, once with its answer.
+    /// </summary>
     public int ExecutedToolCount(string name) => Count("tool:" + name);
 
     /// <summary>How many times the resource <paramref name="uri"/> was read.</summary>
