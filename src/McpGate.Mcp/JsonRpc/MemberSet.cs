@@ -9,7 +9,7 @@ namespace McpGate.Mcp.JsonRpc;
 /// </summary>
 internal struct MemberSet
 {
-    private const int LinearScanLimit = 8;
+    private const int LinearScanLimit = 32;
 
     private ulong _known;
     private List<string>? _others;
