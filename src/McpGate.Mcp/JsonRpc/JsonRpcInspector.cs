@@ -559,9 +559,9 @@ public static class JsonRpcInspector
             return McpMethods.Intern(buffer[..written]);
         }
 
-        var rented = new byte[length];
-        var count = reader.CopyString(rented);
-        return McpMethods.Intern(rented.AsSpan(0, count));
+        var unescaped = new byte[length];
+        var count = reader.CopyString(unescaped);
+        return McpMethods.Intern(unescaped.AsSpan(0, count));
     }
 
     /// <summary>Index of the current property name (compared unescaped) in <paramref name="names"/>, or -1.</summary>

@@ -59,6 +59,7 @@ public sealed class SseEventReader : IDisposable
     /// <exception cref="InvalidDataException">An event grew beyond the size cap.</exception>
     public async ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
         while (true)
         {
             var next = TryParse();
