@@ -25,7 +25,38 @@ internal static class Suggestions
             }
         }
 
-        return best;
+        return best ?? SharedStem(normalizedInput, candidates);
+    }
+
+    // "connectTimeout" → "connectSeconds": no small edit distance, but the same leading word. Only a unique
+    // candidate sharing a prefix of at least four characters is offered.
+    private static string? SharedStem(string normalizedInput, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestLength = 3;
+        var tie = false;
+        foreach (var candidate in candidates)
+        {
+            var normalized = Normalize(candidate);
+            var length = 0;
+            while (length < normalized.Length && length < normalizedInput.Length && normalized[length] == normalizedInput[length])
+            {
+                length++;
+            }
+
+            if (length > bestLength)
+            {
+                best = candidate;
+                bestLength = length;
+                tie = false;
+            }
+            else if (length == bestLength && best is not null)
+            {
+                tie = true;
+            }
+        }
+
+        return tie ? null : best;
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
