@@ -131,7 +131,7 @@ internal sealed partial class ConfigReader
                 Error(argsPath, "\"args\" apply only to a \"command\" upstream", "remove \"args\" from this url upstream");
             }
 
-            args = StringList(argsElement, argsPath, allowEmptyList: true, "write a list of arguments, e.g. [\"--stdio\"]")?.AsReadOnly() ?? (IReadOnlyList<string>)[];
+            args = StringList(argsElement, argsPath, allowEmptyList: true, "write a list of arguments, e.g. [\"--stdio\"]", allowEmptyItems: true)?.AsReadOnly() ?? (IReadOnlyList<string>)[];
         }
 
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();

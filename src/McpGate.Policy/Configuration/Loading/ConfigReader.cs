@@ -327,7 +327,13 @@ internal sealed partial class ConfigReader
     // ----- Lists -----
 
     /// <summary>A list of strings; <paramref name="allowEmptyList"/> says whether <c>[]</c> is accepted.</summary>
-    private List<string>? StringList(JsonElement element, string path, bool allowEmptyList, string? fix = null, string? emptyFix = null)
+    private List<string>? StringList(
+        JsonElement element,
+        string path,
+        bool allowEmptyList,
+        string? fix = null,
+        string? emptyFix = null,
+        bool allowEmptyItems = false)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
@@ -341,7 +347,7 @@ internal sealed partial class ConfigReader
         var index = 0;
         foreach (var item in element.EnumerateArray())
         {
-            var value = String(item, JsonPaths.Index(path, index++), fix);
+            var value = String(item, JsonPaths.Index(path, index++), fix, allowEmptyItems);
             if (value is null)
             {
                 ok = false;
