@@ -82,6 +82,7 @@ public sealed class LoadErrorTests
         { "acl key typo", Acl(""" { "default": "deny", "role": {} } """), "$.serverAuth.acl.role", "unknown key \"role\"", "did you mean \"roles\"?" },
         { "subject key typo", Acl(""" { "roles": { "dev": [] }, "subjects": { "bob": { "role": ["dev"] } } } """), "$.serverAuth.acl.subjects.bob.role", "unknown key \"role\"", "did you mean \"roles\"?" },
         { "extra grant error", Acl(""" { "roles": {}, "subjects": { "bob": { "extra": [ { "server": "*", "access": "rw" } ] } } } """), "$.serverAuth.acl.subjects.bob.extra[0].access", "access \"rw\"", "use \"*\"" },
+        { "deny grant on undefined server", Acl(""" { "roles": { "no-prod": [ { "server": ["ok", "okk"], "access": "*", "deny": true } ] } } """), "$.serverAuth.acl.roles.no-prod[0].server[1]", "which mcpServers does not define", "did you mean \"ok\"?" },
         { "legacy rule without tools", Acl(""" { "rules": [ { "policy": "allow" } ] } """), "$.serverAuth.acl.rules[0]", "missing \"tools\"", "\"github__*\"" },
         { "legacy rule without policy", Acl(""" { "rules": [ { "tools": ["*"] } ] } """), "$.serverAuth.acl.rules[0]", "missing \"policy\"", "\"allow\" or \"deny\"" },
         { "legacy policy typo", Acl(""" { "rules": [ { "tools": ["*"], "policy": "alow" } ] } """), "$.serverAuth.acl.rules[0].policy", "is not \"allow\" or \"deny\"", "did you mean \"allow\"?" },

@@ -195,6 +195,10 @@ internal sealed partial class ConfigReader
         var prompts = ReadTargets(grant, "prompts", "list prompt-name globs, e.g. [\"summarize_*\"], or remove the key");
 
         var deny = grant.TryGet("deny", out var denyElement, out var denyPath) && (Bool(denyElement, denyPath) ?? false);
+        if (deny && servers is not null)
+        {
+            CheckDenyServers(servers, serverElement, serverPath);
+        }
 
         if (servers is null || access is null)
         {
@@ -202,6 +206,28 @@ internal sealed partial class ConfigReader
         }
 
         return new GrantSpec(id, index, servers.AsReadOnly(), access.Value, deny, tools?.AsReadOnly(), resources?.AsReadOnly(), prompts?.AsReadOnly());
+    }
+
+    /// <summary>
+    /// <b>(differs)</b> A deny grant naming (without <c>*</c>) a server that mcpServers does not define can never fire:
+    /// a misspelt alias there silently widens access, so it is refused like an unknown key.
+    /// </summary>
+    private void CheckDenyServers(List<string> servers, JsonElement serverElement, string serverPath)
+    {
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var name = servers[i];
+            if (name.Contains('*', StringComparison.Ordinal) || _declaredAliases.Contains(name))
+            {
+                continue;
+            }
+
+            var close = Suggestions.Closest(name, _declaredAliases);
+            Error(
+                serverElement.ValueKind == JsonValueKind.Array ? JsonPaths.Index(serverPath, i) : serverPath,
+                $"deny grant names server \"{Shorten(name)}\", which mcpServers does not define, so it would never deny anything",
+                close is not null ? $"did you mean \"{close}\"?" : "use an alias defined in mcpServers, or a glob such as \"prod-*\"");
+        }
     }
 
     /// <summary>

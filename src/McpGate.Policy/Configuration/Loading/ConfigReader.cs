@@ -35,6 +35,9 @@ internal sealed partial class ConfigReader
     private readonly List<(string DisplayPrefix, string RealPrefix)> _pathAliases = [];
     private JsonPositionMap _positions = JsonPositionMap.Empty;
 
+    // Aliases read from mcpServers (valid or not), for checking the server names that deny grants spell out.
+    private HashSet<string> _declaredAliases = new(StringComparer.Ordinal);
+
     public ConfigReader(string sourcePath, Func<string, string?> environment)
     {
         _sourcePath = sourcePath;
@@ -75,6 +78,7 @@ internal sealed partial class ConfigReader
         }
 
         var servers = ReadServers(top);
+        _declaredAliases = [.. DeclaredAliases(top)];
         var (auth, acl) = ReadServerAuth(top);
         var gateway = ReadGateway(top);
         if (_errors.Count > 0)
@@ -91,6 +95,11 @@ internal sealed partial class ConfigReader
             Evaluator = PolicyEvaluator.Create(acl, servers.Keys),
         };
     }
+
+    private static IEnumerable<string> DeclaredAliases(ObjectView top) =>
+        top.TryGet("mcpServers", out var element, out _) && element.ValueKind == JsonValueKind.Object
+            ? element.EnumerateObject().Select(p => p.Name)
+            : [];
 
     private static ConfigError SyntaxError(byte[] utf8, JsonException exception)
     {
