@@ -185,7 +185,7 @@ internal sealed class McpGateMiddleware(
                 gate.DecisionId = decisionId;
             }
 
-            gate.ListKind = ListKinds.FromMethod(message.Method);
+            gate.ListKind = ListKinds.TryFromMethod(message.Method, out var listKind) ? listKind : null;
         }
 
         // Forward exactly the bytes that were inspected.
@@ -260,7 +260,7 @@ internal sealed class McpGateMiddleware(
         for (var i = 0; i < messages.Count; i++)
         {
             decisions[i] = await DecideAsync(gate, messages[i], context.RequestAborted);
-            refuse |= decisions[i] is { IsAllowed: false } || ListKinds.FromMethod(messages[i].Method) is not null || messages[i].Method == McpMethods.Initialize;
+            refuse |= decisions[i] is { IsAllowed: false } || ListKinds.TryFromMethod(messages[i].Method, out _) || messages[i].Method == McpMethods.Initialize;
         }
 
         if (!refuse)

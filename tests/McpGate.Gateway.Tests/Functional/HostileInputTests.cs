@@ -103,7 +103,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     public async Task OversizedBody_IsRefusedWith413()
     {
         var padding = new string('x', 8192);
-        var response = await PostAsync($$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_file","arguments":{"pad":"{{padding}}"}}}""");
+        var response = await PostAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_file","arguments":{"pad":"PAD"}}}""".Replace("PAD", padding, StringComparison.Ordinal));
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
         AssertDeleteNeverReachedUpstream();
@@ -113,7 +113,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     public async Task OversizedChunkedBody_IsRefusedWith413()
     {
         var padding = new string('x', 8192);
-        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_file","arguments":{"pad":"{{padding}}"}}}""")));
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_file","arguments":{"pad":"PAD"}}}""".Replace("PAD", padding, StringComparison.Ordinal))));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, _gate.McpUrl("files")) { Content = content };
         request.Headers.TransferEncodingChunked = true;

@@ -35,8 +35,8 @@ public sealed class HotReloadTests
 
         await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace("\"access\": \"read\", \"tools\"", "\"acess\": \"read\", \"tools\"", StringComparison.Ordinal));
         await WaitUntilAsync(() => store.RefusedReloads > 0);
-        var denied = () => bob.CallToolAsync("delete_file", GateClients.Args(("path", "x")));
-        var allowed = await bob.CallToolAsync("read_file", GateClients.Args(("path", "x")));
+        var denied = () => bob.CallToolAsync("delete_file", GateClients.Args(("path", "x"))).AsTask();
+        var allowed = await bob.CallToolAsync("read_file", GateClients.Args(("path", "/public/notes.txt")));
 
         await denied.Should().ThrowAsync<McpProtocolException>();
         allowed.IsError.Should().NotBe(true);

@@ -24,7 +24,7 @@ public sealed class TypeScriptClientTests
             ["GATE_URL"] = gate.McpUrl("files").ToString(),
             ["READER_TOKEN"] = GatePolicies.BobToken,
             ["DEV_TOKEN"] = GatePolicies.AliceToken,
-            ["EXPECT_READER_TOOLS"] = "read_file,list_files,get_weather",
+            ["EXPECT_READER_TOOLS"] = "read_file,list_files,web_search,get_weather",
             ["EXPECT_ALL_TOOLS"] = string.Join(",", upstream.ToolNames),
         });
 

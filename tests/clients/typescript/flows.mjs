@@ -22,8 +22,8 @@ try {
   const readerTools = (await reader.client.listTools()).tools.map((t) => t.name);
   check(sorted(readerTools) === sorted(process.env.EXPECT_READER_TOOLS.split(",")), `reader sees exactly ${process.env.EXPECT_READER_TOOLS} (saw ${readerTools})`);
 
-  const read = await reader.client.callTool({ name: "read_file", arguments: { path: "notes.txt" } });
-  check(!read.isError && JSON.stringify(read.content).includes("notes.txt"), "reader's read_file returns the upstream's result");
+  const read = await reader.client.callTool({ name: "read_file", arguments: { path: "/public/notes.txt" } });
+  check(!read.isError && JSON.stringify(read.content).includes("remember the milk"), "reader's read_file returns the upstream's result");
 
   try {
     await reader.client.callTool({ name: "delete_file", arguments: { path: "notes.txt" } });
