@@ -1,3 +1,5 @@
+using McpGate.Policy.Configuration;
+using McpGate.Policy.Evaluation;
 using McpGate.Policy.Tests.Support;
 
 namespace McpGate.Policy.Tests.Configuration;
@@ -44,7 +46,7 @@ public sealed class EnvironmentSubstitutionTests
         config.Servers["github"].Url!.Port.Should().Be(3101);
         config.Auth.BearerTokens.Single().Subject.Should().Be("bob");
         config.Gateway.Listen.Should().Be("127.0.0.1:3101");
-        config.Evaluator.Evaluate(Identities.Of("x", "dev"), "github", Policy.Evaluation.TargetKind.Tool, "t", Classified.Read).MatchedRule.Should().Be("dev[0]");
+        config.Evaluator.Evaluate(Identities.Of("x", "dev"), "github", TargetKind.Tool, "t", Classified.Read).MatchedRule.Should().Be("dev[0]");
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class EnvironmentSubstitutionTests
         Environment.SetEnvironmentVariable(name, "from-process");
         try
         {
-            var config = Policy.Configuration.ConfigLoader.Parse(
+            var config = ConfigLoader.Parse(
                 $$"""{ "mcpServers": { "a": { "command": "srv", "env": { "V": "${{{name}}}" } } } }""", "inline.json");
 
             config.Servers["a"].Env["V"].Should().Be("from-process");

@@ -1,3 +1,4 @@
+using McpGate.Policy.Evaluation;
 using McpGate.Policy.Tests.Support;
 
 namespace McpGate.Policy.Tests.Configuration;
@@ -22,7 +23,7 @@ public sealed class SchemaDetectionTests
     {
         var evaluator = Policies.Acl("""{ "roles": {} }""");
 
-        evaluator.DefaultVerdict.Should().Be(Policy.Evaluation.Verdict.Allow);
+        evaluator.DefaultVerdict.Should().Be(Verdict.Allow);
         evaluator.StrictClassification.Should().BeFalse();
     }
 
@@ -32,6 +33,6 @@ public sealed class SchemaDetectionTests
         var config = Policies.Parse($$"""{ {{Policies.Servers}}, "serverAuth": { "providers": [] } }""");
 
         config.Evaluator.Schema.Should().Be("none");
-        config.Evaluator.Should().BeSameAs(Policy.Evaluation.PolicyEvaluator.AllowAll);
+        config.Evaluator.Should().BeSameAs(PolicyEvaluator.AllowAll);
     }
 }

@@ -88,6 +88,19 @@ public sealed class MatchedRuleTests
     }
 
     [Fact]
+    public void StrictMode_WithExplicitAccess_StillRefusesAnUncoveredUncertainTool()
+    {
+        var evaluator = Policies.Acl("""{ "default": "allow", "strictClassification": true, "roles": { "dev": [ { "server": "*", "access": "read" } ] } }""");
+
+        var covered = evaluator.Evaluate(Identities.Of("bob", "dev"), "github", TargetKind.Tool, "mystery", null, AccessKind.Read);
+        var uncovered = evaluator.Evaluate(Identities.Of("bob", "dev"), "github", TargetKind.Tool, "mystery", null, AccessKind.Write);
+
+        covered.MatchedRule.Should().Be("dev[0]");
+        uncovered.MatchedRule.Should().Be("strict");
+        uncovered.AccessSource.Should().Be(AccessSource.Explicit);
+    }
+
+    [Fact]
     public void StrictMode_DoesNotApplyToResources()
     {
         var evaluator = Policies.Acl("""{ "default": "allow", "strictClassification": true, "roles": {} }""");

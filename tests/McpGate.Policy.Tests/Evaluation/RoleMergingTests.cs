@@ -1,3 +1,4 @@
+using McpGate.Policy.Classification;
 using McpGate.Policy.Evaluation;
 using McpGate.Policy.Tests.Support;
 
@@ -124,7 +125,7 @@ public sealed class RoleMergingTests
     {
         var evaluator = Policies.Acl(Acl);
         string[] roles = ["a", "b", "c", "d"];
-        var requests = new (string Server, string Tool, Policy.Classification.ToolClassification? Classification)[]
+        var requests = new (string Server, string Tool, ToolClassification? Classification)[]
         {
             ("github", "list_repos", Classified.Read),
             ("github", "delete_branch", Classified.Write),

@@ -61,7 +61,7 @@ internal sealed partial class ConfigReader
         var auth = new AuthConfig
         {
             Providers = providers.AsReadOnly(),
-            BearerTokens = tokens,
+            BearerTokens = tokens.ToArray().AsReadOnly(),
             Forwarded = providers.Contains(AuthProviderKind.Forwarded) ? forwarded : null,
         };
         return (auth, acl);

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Globbing;
@@ -163,10 +164,10 @@ internal sealed partial class ConfigReader
         {
             Alias = alias,
             Url = url,
-            Headers = headers,
+            Headers = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase)),
             Command = command,
             Args = args,
-            Env = env,
+            Env = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(env, StringComparer.Ordinal)),
             ToolAcl = toolAcl,
         };
     }
