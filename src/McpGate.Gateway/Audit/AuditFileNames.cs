@@ -24,6 +24,9 @@ internal sealed class AuditFileNames
 
     public string Extension { get; }
 
+    /// <summary>The lock file a writer holds exclusively: hidden, and outside the <c>{stem}*{extension}</c> glob.</summary>
+    public string LockPath => Path.Combine(Directory, "." + Stem + Extension + ".lock");
+
     public string PathFor(DateOnly day)
         => Path.Combine(Directory, Stem + day.ToString(DateFormat, CultureInfo.InvariantCulture) + Extension);
 

@@ -14,7 +14,9 @@ namespace McpGate.Gateway.Audit;
 /// <remarks>
 /// Serilog.Sinks.File 7.0 offers rolling and retention only through <c>WriteTo</c>, whose failures are swallowed,
 /// and its <c>AuditTo.File</c> does not roll; so the roll and the retention are done here, with the same file
-/// names. After a failure the file is closed and the next event reopens it, so a full disk or a removed directory
+/// names. The stream is not opened for appending by the operating system, so two writers on one file would
+/// overwrite each other's lines: an exclusive lock file (<c>.{name}.lock</c> beside the files, held while the sink
+/// writes) makes a second gateway on the same path fail its writes, loudly, instead. After a failure the file is closed and the next event reopens it, so a full disk or a removed directory
 /// recovers without a restart, and a torn last line (a write cut off by the failure) is ended with <c>\n</c> on
 /// reopening so the next record starts on a line of its own.
 /// </remarks>
@@ -31,6 +33,7 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _diagnostics;
     private readonly Lock _gate = new();
+    private FileStream? _writerLock;
     private FileStream? _stream;
     private StreamWriter? _writer;
     private DateOnly _day;
@@ -87,12 +90,21 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
 
             _disposed = true;
             var writer = _writer;
+            var writerLock = _writerLock;
             _writer = null;
             _stream = null;
+            _writerLock = null;
 
-            // Nothing is pending (every Emit flushed), so this only releases the handle; a failure here is reported
+            // Nothing is pending (every Emit flushed), so this only releases the handles; a failure here is reported
             // by the caller of Dispose.
-            writer?.Dispose();
+            try
+            {
+                writer?.Dispose();
+            }
+            finally
+            {
+                writerLock?.Dispose();
+            }
         }
     }
 
@@ -111,6 +123,7 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
 
         var path = _names.PathFor(today);
         Directory.CreateDirectory(_names.Directory);
+        _writerLock ??= new FileStream(_names.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
 
         // The stream itself is unbuffered: the writer's buffer holds one line and its Flush is one write, and
         // abandoning a failed line (Abandon) cannot leave bytes in a second buffer to be written later.
@@ -183,15 +196,23 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
     private void Abandon()
     {
         var stream = _stream;
+        var writerLock = _writerLock;
         _stream = null;
         _writer = null;
+        _writerLock = null;
+        DisposeQuietly(stream);
+        DisposeQuietly(writerLock);
+    }
+
+    private static void DisposeQuietly(FileStream? stream)
+    {
         try
         {
             stream?.Dispose();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The stream has no buffer of its own, so this only releases the handle; the failure that led here is
+            // Neither stream has a buffer of its own, so this only releases a handle; the failure that led here is
             // the one being reported.
         }
     }

@@ -60,7 +60,7 @@ public sealed class AuditDestinationTests : IDisposable
 
         provider.Dispose();
 
-        var file = Directory.GetFiles(_directory.Path).Should().ContainSingle().Subject;
+        var file = Directory.GetFiles(_directory.Path, "*.jsonl").Should().ContainSingle().Subject;
         using var exclusive = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         exclusive.Length.Should().BeGreaterThan(0);
     }

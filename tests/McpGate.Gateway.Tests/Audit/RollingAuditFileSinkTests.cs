@@ -43,7 +43,7 @@ public sealed class RollingAuditFileSinkTests : IDisposable
 
         Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Should().BeEquivalentTo(
             "mcpgate-20250302.jsonl", "mcpgate-20250303.jsonl", "mcpgate-20250304.jsonl",
-            "mcpgate-notes.jsonl", "other-20250101.jsonl");
+            "mcpgate-notes.jsonl", "other-20250101.jsonl", ".mcpgate-.jsonl.lock");
     }
 
     [Fact]
@@ -81,6 +81,37 @@ public sealed class RollingAuditFileSinkTests : IDisposable
         log.Write(AuditTestData.Denial());
 
         File.ReadAllBytes(_directory.Combine("mcpgate-20250304.jsonl"))[0].Should().Be((byte)'{');
+    }
+
+    [Fact]
+    public void Write_SecondLogOnTheSamePath_FailsLoudlyAndLeavesTheFirstLogsLinesIntact()
+    {
+        using var first = CreateLog(retained: 31);
+        using var second = CreateLog(retained: 31);
+        first.Write(AuditTestData.Denial("first-1"));
+
+        second.Write(AuditTestData.Denial("second-1"));
+        first.Write(AuditTestData.Denial("first-2"));
+
+        second.FailureCount.Should().Be(1);
+        first.FailureCount.Should().Be(0);
+        TempDirectory.ReadLines(_directory.Combine("mcpgate-20250304.jsonl")).Should().HaveCount(2)
+            .And.OnlyContain(l => l.Contains("\"first-"));
+    }
+
+    [Fact]
+    public void Dispose_ReleasesThePathForTheNextLog()
+    {
+        CreateLog(retained: 31).Dispose();
+        using var first = CreateLog(retained: 31);
+        first.Write(AuditTestData.Denial("a"));
+        first.Dispose();
+        using var next = CreateLog(retained: 31);
+
+        next.Write(AuditTestData.Denial("b"));
+
+        next.FailureCount.Should().Be(0);
+        TempDirectory.ReadLines(_directory.Combine("mcpgate-20250304.jsonl")).Should().HaveCount(2);
     }
 
     private SerilogAuditLog CreateLog(int retained)
