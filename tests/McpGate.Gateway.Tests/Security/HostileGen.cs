@@ -83,7 +83,9 @@ internal static class HostileGen
     public static readonly Gen<string> Prompt = Gen.OneOf(Prompts);
 
     public static readonly Gen<string> MethodName = Gen.Frequency(
-        (8, Gen.OneOf(Methods)),
+        (8, Gen.Const("tools/call")),
+        (3, Gen.OneOf("resources/read", "resources/subscribe", "prompts/get")),
+        (6, Gen.OneOf(Methods)),
         (2, Gen.OneOf(LookAlikeMethods)),
         (1, Gen.String[Gen.Char["a-z/"], 0, 16]));
 
@@ -104,7 +106,7 @@ internal static class HostileGen
         from methodLiteral in Literal(method)
         from id in Id
         from jsonrpc in Gen.Frequency((12, Gen.Const("\"2.0\"")), (1, Gen.OneOf("\"1.0\"", "2.0", "null", "\"2.0 \"", "\"2\\u002e0\"")))
-        from members in Gen.Int[0, 15].SelectMany(shape => BuildMembers(shape, methodLiteral, id, jsonrpc, paramsJson))
+        from members in Gen.Int[0, 25].SelectMany(shape => BuildMembers(shape, methodLiteral, id, jsonrpc, paramsJson))
         select ("{" + members + "}", method, target);
 
     /// <summary>A whole body: one message, or a batch mixing several.</summary>
@@ -122,7 +124,36 @@ internal static class HostileGen
         from bad in Gen.OneOf(s_badBytes)
         select (Damage(Encoding.UTF8.GetBytes(text.Json), damage, at, bad), text.Method, text.Target);
 
-    public static readonly Gen<HostileRequest> Request =
+    /// <summary>
+    /// A well-formed call the upstream would execute if it got it (its own session in 2025 terms, or a stateless
+    /// 2026-07-28 call with _meta and matching headers): look-alike and escaped targets are most dangerous here.
+    /// </summary>
+    public static readonly Gen<HostileRequest> ExecutableCall =
+        from caller in Gen.Frequency((4, Gen.Const(Caller.Bob)), (1, Gen.Const(Caller.Carol)))
+        from method in Gen.Frequency((6, Gen.Const("tools/call")), (2, Gen.Const("resources/read")), (1, Gen.Const("prompts/get")))
+        from target in TargetFor(method)
+        from methodLiteral in Literal(method)
+        from targetLiteral in Literal(target!)
+        from stateless in Gen.Bool
+        from id in Gen.Int[1, 1_000_000]
+        let key = method == "resources/read" ? "uri" : "name"
+        let meta = stateless ? "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}," : ""
+        let body = "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":" + methodLiteral
+            + ",\"params\":{" + meta + "\"" + key + "\":" + targetLiteral
+            + ",\"arguments\":{\"path\":\"/public/notes.txt\",\"query\":\"x\",\"city\":\"Oslo\",\"code\":\"x\"}}}"
+        select new HostileRequest(
+            caller,
+            Encoding.UTF8.GetBytes(body),
+            "application/json",
+            null,
+            stateless ? SessionChoice.None : SessionChoice.Own,
+            stateless ? "2026-07-28" : "2025-11-25",
+            stateless ? [("Mcp-Method", method), ("Mcp-Name", target!)] : []);
+
+    /// <summary>Everything: one executable call in three, the rest free-form hostile requests.</summary>
+    public static Gen<HostileRequest> Request => Gen.Frequency((1, ExecutableCall), (2, FreeForm));
+
+    private static readonly Gen<HostileRequest> FreeForm =
         from caller in Gen.Frequency((14, Gen.Const(Caller.Bob)), (3, Gen.Const(Caller.Carol)), (1, Gen.Const(Caller.Anonymous)), (1, Gen.Const(Caller.WrongToken)))
         from body in Body
         from contentType in Gen.Frequency((16, Gen.Const<string?>("application/json")), (2, Gen.OneOf(s_contentTypes).Select(static t => (string?)t)), (1, Gen.Const((string?)null)))
@@ -148,7 +179,7 @@ internal static class HostileGen
     };
 
     private static Gen<string> Params(string method, string? target) =>
-        from shape in Gen.Int[0, 23]
+        from shape in Gen.Int[0, 35]
         from meta in Gen.Frequency((3, Gen.Const("\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"},")), (1, Gen.Const("")))
         from targetLiteral in Literal(target ?? "delete_file")
         from nameKey in Literal(method.StartsWith("resources/", StringComparison.Ordinal) ? "uri" : "name")
