@@ -28,7 +28,11 @@ internal static class McpCommand
         root.Subcommands.Add(ServeCommand.Create(examples));
         root.Subcommands.Add(AclCommand.Create(examples));
 
-        examples.Add(root, """
+        // The root's name is the executable's, which is "testhost" or "dotnet" in some hosts: spell it out.
+        examples.Add(
+            root,
+            synopsis: "mcp <command> [options]",
+            examples: """
             mcp serve --config servers.json
             mcp acl check --subject bob --server github --tool create_pr
             mcp acl classify --server github

@@ -14,7 +14,10 @@ internal static class AclCommand
             AclClassifyCommand.Create(examples),
         };
 
-        examples.Add(command, """
+        examples.Add(
+            command,
+            synopsis: "mcp acl <command> [options]",
+            examples: """
             mcp acl check --subject bob --server github --tool create_pr
             mcp acl check --role dev --server github --all-tools
             mcp acl classify --format json | jq '.[] | select(.conflict)'
