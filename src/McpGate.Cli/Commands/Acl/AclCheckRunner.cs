@@ -22,7 +22,7 @@ internal static class AclCheckRunner
             var results = new List<CheckResult>(tools.Count);
             foreach (var tool in SortedByName(tools))
             {
-                var classification = ToolClassifier.Classify(upstream.Alias, upstream.ToolAcl, tool);
+                var classification = ToolClassifier.ClassifyUncached(upstream.ToolAcl, tool);
                 var decision = config.Evaluator.Evaluate(identity, upstream.Alias, TargetKind.Tool, tool.Name, classification, request.Access);
                 results.Add(new CheckResult(decision, effectiveRoles, ToolKnown: true));
             }
@@ -47,7 +47,7 @@ internal static class AclCheckRunner
         {
             if (request.Offline)
             {
-                toolClassification = ToolClassifier.Classify(upstream.Alias, upstream.ToolAcl, ToolDescriptor.NameOnly(target));
+                toolClassification = ToolClassifier.ClassifyUncached(upstream.ToolAcl, ToolDescriptor.NameOnly(target));
             }
             else
             {
@@ -56,7 +56,7 @@ internal static class AclCheckRunner
                 toolKnown = descriptor is not null;
 
                 // A tool the upstream does not list is decided as the gate decides it: unknown, so write.
-                toolClassification = descriptor is null ? null : ToolClassifier.Classify(upstream.Alias, upstream.ToolAcl, descriptor);
+                toolClassification = descriptor is null ? null : ToolClassifier.ClassifyUncached(upstream.ToolAcl, descriptor);
             }
         }
 

@@ -53,7 +53,7 @@ internal static class AclClassifyRunner
             var upstream = upstreams[i];
             foreach (var tool in AclCheckRunner.SortedByName(result.Tools))
             {
-                rows.Add(new ClassifiedTool(upstream.Alias, tool.Name, ToolClassifier.Classify(upstream.Alias, upstream.ToolAcl, tool)));
+                rows.Add(new ClassifiedTool(upstream.Alias, tool.Name, ToolClassifier.ClassifyUncached(upstream.ToolAcl, tool)));
             }
         }
 
