@@ -68,6 +68,15 @@ public sealed class CommandLineTests
         output.Should().Contain("Usage:");
     }
 
+    [Fact]
+    public void Parse_RepeatedRole_KeepsEveryRoleInOrder()
+    {
+        var parseResult = McpCommand.Create().Parse(["acl", "check", "--role", "dev", "--role", "ops", "--server", "github", "--tool", "a"]);
+
+        parseResult.Errors.Should().BeEmpty();
+        parseResult.GetValue<string[]>("--role").Should().Equal("dev", "ops");
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string commandLine)
     {
         var output = new StringWriter();
