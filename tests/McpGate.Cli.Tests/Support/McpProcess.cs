@@ -17,7 +17,12 @@ internal static class McpProcess
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
     private static readonly Lazy<string> s_dll = new(FindDll);
 
+    private static readonly Lazy<string> s_root = new(FindRepositoryRoot);
+
     public static string DllPath => s_dll.Value;
+
+    /// <summary>The directory holding McpGate.sln.</summary>
+    public static string RepositoryRoot => s_root.Value;
 
     /// <param name="workingDirectory">Also used as HOME, so neither ./servers.json nor ~/.config/mcp is found by accident.</param>
     public static async Task<McpRun> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
@@ -63,23 +68,28 @@ internal static class McpProcess
         return new McpRun(process.ExitCode, await output, await error);
     }
 
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "McpGate.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No McpGate.sln above {AppContext.BaseDirectory}.");
+    }
+
     private static string FindDll()
     {
         // bin/<Configuration>/net10.0/ of this test assembly names the configuration the CLI was built in.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Parent?.Name ?? "Debug";
-        for (var directory = testOutput; directory is not null; directory = directory.Parent)
+        var dll = Path.Combine(RepositoryRoot, "src", "McpGate.Cli", "bin", configuration, testOutput.Name, "mcp.dll");
+        if (File.Exists(dll))
         {
-            if (File.Exists(Path.Combine(directory.FullName, "McpGate.sln")))
-            {
-                var dll = Path.Combine(directory.FullName, "src", "McpGate.Cli", "bin", configuration, testOutput.Name, "mcp.dll");
-                if (File.Exists(dll))
-                {
-                    return dll;
-                }
-
-                break;
-            }
+            return dll;
         }
 
         var copied = Path.Combine(AppContext.BaseDirectory, "mcp.dll");
