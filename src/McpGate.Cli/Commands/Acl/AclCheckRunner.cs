@@ -77,7 +77,7 @@ internal static class AclCheckRunner
     private static async Task<IReadOnlyList<ToolDescriptor>> DiscoverOrFailAsync(
         UpstreamConfig upstream, AclCheckRequest request, GateConfig config, CancellationToken cancellationToken)
     {
-        var timeout = UpstreamTools.ResolveTimeout(request.TimeoutSeconds, config);
+        var timeout = UpstreamTools.ResolveTimeout(request.TimeoutSeconds, config.Gateway.DiscoveryTimeout);
         var discovered = await UpstreamTools.DiscoverAsync(upstream, timeout, cancellationToken);
         return discovered.Tools ?? throw new CommandFailedException(ExitCodes.DiscoveryFailed, discovered.Failure!);
     }

@@ -23,7 +23,7 @@ internal static class AclClassifyRunner
             upstreams.AddRange(config.Servers.Values);
         }
 
-        var timeout = UpstreamTools.ResolveTimeout(timeoutSeconds, config);
+        var timeout = UpstreamTools.ResolveTimeout(timeoutSeconds, config.Gateway.DiscoveryTimeout);
         var discoveries = new Task<UpstreamToolsResult>[upstreams.Count];
         for (var i = 0; i < upstreams.Count; i++)
         {

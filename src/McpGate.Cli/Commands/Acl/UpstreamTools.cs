@@ -13,8 +13,8 @@ internal sealed record UpstreamToolsResult(string Server, IReadOnlyList<ToolDesc
 /// <summary>Live tool discovery (MCP initialize + <c>tools/list</c>, all pages) for the CLI, bounded by a timeout.</summary>
 internal static class UpstreamTools
 {
-    public static TimeSpan ResolveTimeout(double? seconds, GateConfig config) =>
-        seconds is { } value ? TimeSpan.FromSeconds(value) : config.Gateway.DiscoveryTimeout;
+    public static TimeSpan ResolveTimeout(double? seconds, TimeSpan configured) =>
+        seconds is { } value ? TimeSpan.FromSeconds(value) : configured;
 
     public static async Task<UpstreamToolsResult> DiscoverAsync(UpstreamConfig upstream, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -35,7 +35,8 @@ internal static class UpstreamTools
         }
         catch (DiscoveryException ex)
         {
-            return Failed(upstream, ex.Message);
+            // Its message already names the server, the URL and the cause.
+            return new UpstreamToolsResult(upstream.Alias, null, "mcp: " + Scrub(ex.Message, upstream.Url), Unsupported: false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -52,4 +53,15 @@ internal static class UpstreamTools
 
     // Without user info or query: either may carry a credential, and this message ends up in CI logs.
     private static string Redact(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+
+    private static string Scrub(string message, Uri url)
+    {
+        var redacted = Redact(url);
+        foreach (var form in (string[])[url.OriginalString, url.AbsoluteUri, url.ToString()])
+        {
+            message = message.Replace(form, redacted, StringComparison.Ordinal);
+        }
+
+        return message;
+    }
 }
