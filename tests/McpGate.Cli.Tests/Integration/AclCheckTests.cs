@@ -152,7 +152,7 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
 
         run.ExitCode.Should().Be(3, run.ToString());
         run.Output.Should().BeEmpty();
-        run.Error.Should().Contain("'offline'").And.Contain("discovery failed");
+        run.Error.Should().Contain("'offline'").And.Contain("refused");
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
     {
         await using var silent = SilentUpstream.Start();
 
-        var run = await CheckAsync(upstreams.StandardConfig(silent.McpUrl), "--subject", "alice", "--server", "offline", "--tool", "read_file", "--timeout", "1");
+        var run = await CheckWithConfigAsync(upstreams.StandardConfig(silent.McpUrl), "--subject", "alice", "--server", "offline", "--tool", "read_file", "--timeout", "1");
 
         run.ExitCode.Should().Be(3, run.ToString());
         run.Error.Should().Contain("'offline'");
@@ -347,9 +347,9 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
         run.Output.Should().NotContain("\u001b[");
     }
 
-    private Task<McpRun> CheckAsync(params string[] args) => CheckAsync(upstreams.StandardConfig(), args);
+    private Task<McpRun> CheckAsync(params string[] args) => CheckWithConfigAsync(upstreams.StandardConfig(), args);
 
-    private Task<McpRun> CheckAsync(string configJson, params string[] args)
+    private Task<McpRun> CheckWithConfigAsync(string configJson, params string[] args)
     {
         var path = _directory.WriteFile("servers.json", configJson);
         return McpProcess.RunAsync(_directory.Path, ["acl", "check", "--config", path, .. args]);

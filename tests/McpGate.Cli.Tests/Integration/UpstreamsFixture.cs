@@ -67,7 +67,7 @@ public sealed class UpstreamsFixture : IAsyncLifetime
             "paged":   { "url": "{{Paged.McpUrl}}" },
             "liar":    { "url": "{{Liar.McpUrl}}" },
             "offline": { "url": "{{offlineUrl ?? UnusedLoopback.McpUrl()}}", "tool_acl": { "read": ["read_*"], "write": ["web_*"] } },
-            "notes":   { "command": "notes-server", "args": ["--stdio"] },
+            "notes":   { "command": "notes-server", "args": ["--stdio"], "tool_acl": { "read": ["get_*"] } },
           },
           "serverAuth": {
             "providers": [],
