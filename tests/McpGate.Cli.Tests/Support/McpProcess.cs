@@ -27,6 +27,13 @@ internal static class McpProcess
     /// <param name="workingDirectory">Also used as HOME, so neither ./servers.json nor ~/.config/mcp is found by accident.</param>
     public static async Task<McpRun> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
+        await using var running = Start(workingDirectory, args, environment);
+        return await running.WaitForExitAsync(s_timeout);
+    }
+
+    /// <summary>Starts <c>mcp</c> and returns while it runs (for <c>mcp serve</c>).</summary>
+    public static RunningMcp Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -51,21 +58,8 @@ internal static class McpProcess
             }
         }
 
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mcp {string.Join(' ', args)} did not exit within {s_timeout}.");
-        }
-
-        return new McpRun(process.ExitCode, await output, await error);
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet");
+        return new RunningMcp(process, string.Join(' ', args));
     }
 
     private static string FindRepositoryRoot()
@@ -94,5 +88,60 @@ internal static class McpProcess
 
         var copied = Path.Combine(AppContext.BaseDirectory, "mcp.dll");
         return File.Exists(copied) ? copied : throw new FileNotFoundException("The built mcp.dll was not found; build src/McpGate.Cli first.");
+    }
+}
+
+/// <summary>An <c>mcp</c> process this test started; killed on dispose if it is still running.</summary>
+internal sealed class RunningMcp : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _commandLine;
+    private readonly Task<string> _output;
+    private readonly Task<string> _error;
+
+    public RunningMcp(Process process, string commandLine)
+    {
+        _process = process;
+        _commandLine = commandLine;
+        _output = process.StandardOutput.ReadToEndAsync();
+        _error = process.StandardError.ReadToEndAsync();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends SIGTERM, as a service manager stopping the gateway does.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    public async Task<McpRun> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mcp {_commandLine} did not exit within {timeout}.");
+        }
+
+        return new McpRun(_process.ExitCode, await _output, await _error);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
     }
 }
