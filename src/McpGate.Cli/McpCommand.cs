@@ -24,12 +24,13 @@ internal static class McpCommand
         var root = new RootCommand(
             "McpGate: an inspecting reverse proxy for MCP servers that decides, per call, which tools a caller may use.");
 
-        var examples = new HelpExamples();
-        root.Subcommands.Add(ServeCommand.Create(examples));
-        root.Subcommands.Add(AclCommand.Create(examples));
+        // Every command group is registered here and only here; each lives in its own folder under Commands/.
+        var help = new CommandHelp();
+        root.Subcommands.Add(ServeCommand.Create(help));
+        root.Subcommands.Add(AclCommand.Create(help));
 
         // The root's name is the executable's, which is "testhost" or "dotnet" in some hosts: spell it out.
-        examples.Add(
+        help.Add(
             root,
             synopsis: "mcp <command> [options]",
             examples: """
@@ -38,7 +39,7 @@ internal static class McpCommand
             mcp acl classify --server github
             """);
 
-        HelpExamples.Install(root, examples);
+        CommandHelp.Install(root, help);
         return root;
     }
 

@@ -7,7 +7,7 @@ namespace McpGate.Cli.Commands;
 /// <summary><c>mcp serve</c>: runs the gateway until SIGINT/SIGTERM, then drains and exits 0 (gateway.md §1).</summary>
 internal static class ServeCommand
 {
-    public static Command Create(HelpExamples examples)
+    public static Command Create(CommandHelp help)
     {
         var config = CommonOptions.Config();
         var listen = new Option<string?>("--listen")
@@ -46,7 +46,7 @@ internal static class ServeCommand
             return GatewayHost.RunAsync(options, invocation.Output, invocation.Error, cancellationToken);
         });
 
-        examples.Add(
+        help.Add(
             command,
             synopsis: "mcp serve [--config PATH] [--listen HOST:PORT] [--audit-log PATH] [--allow-remote]",
             details: """

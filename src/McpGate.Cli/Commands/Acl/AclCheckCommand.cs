@@ -7,7 +7,7 @@ namespace McpGate.Cli.Commands.Acl;
 /// <summary><c>mcp acl check</c> (gateway.md §3): parses and validates the flags, then hands off to <see cref="AclCheckRunner"/>.</summary>
 internal static class AclCheckCommand
 {
-    public static Command Create(HelpExamples examples)
+    public static Command Create(CommandHelp help)
     {
         var config = CommonOptions.Config();
         var subject = new Option<string?>("--subject")
@@ -110,7 +110,7 @@ internal static class AclCheckCommand
             return AclCheckRunner.RunAsync(request, output, error, cancellationToken);
         }));
 
-        examples.Add(
+        help.Add(
             command,
             synopsis: """
                 mcp acl check [--config PATH] (--subject NAME | --role NAME)... --server ALIAS

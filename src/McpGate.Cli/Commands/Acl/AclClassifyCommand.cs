@@ -6,7 +6,7 @@ namespace McpGate.Cli.Commands.Acl;
 /// <summary><c>mcp acl classify</c>: how the classifier sees every tool of every (or one) upstream, and why.</summary>
 internal static class AclClassifyCommand
 {
-    public static Command Create(HelpExamples examples)
+    public static Command Create(CommandHelp help)
     {
         var config = CommonOptions.Config();
         var server = new Option<string?>("--server")
@@ -34,7 +34,7 @@ internal static class AclClassifyCommand
                 error,
                 cancellationToken)));
 
-        examples.Add(
+        help.Add(
             command,
             synopsis: "mcp acl classify [--config PATH] [--server ALIAS] [--format text|json] [--timeout SECONDS]",
             details: """

@@ -6,15 +6,15 @@ namespace McpGate.Cli.Commands.Acl;
 /// <summary><c>mcp acl</c>: ask the policy questions offline of the gateway, with the gateway's own code.</summary>
 internal static class AclCommand
 {
-    public static Command Create(HelpExamples examples)
+    public static Command Create(CommandHelp help)
     {
         var command = new Command("acl", "Check and explain ACL decisions (same loader, classifier and evaluator as 'mcp serve').")
         {
-            AclCheckCommand.Create(examples),
-            AclClassifyCommand.Create(examples),
+            AclCheckCommand.Create(help),
+            AclClassifyCommand.Create(help),
         };
 
-        examples.Add(
+        help.Add(
             command,
             synopsis: "mcp acl <command> [options]",
             examples: """

@@ -9,7 +9,7 @@ namespace McpGate.Cli.Help;
 /// Extra help text per command (a real synopsis, the exit status, examples) added to System.CommandLine's own
 /// help, so <c>--help</c> reads like a Unix tool's: what it does, how to call it, its options, then commands to copy.
 /// </summary>
-internal sealed class HelpExamples
+internal sealed class CommandHelp
 {
     private readonly Dictionary<Command, Entry> _entries = [];
 
@@ -17,7 +17,7 @@ internal sealed class HelpExamples
         _entries[command] = new Entry(examples, synopsis, details, exitStatus);
 
     /// <summary>Wraps the root's (recursive) help option so every command's help gets its extra sections.</summary>
-    public static void Install(RootCommand root, HelpExamples help)
+    public static void Install(RootCommand root, CommandHelp help)
     {
         foreach (var option in root.Options)
         {
@@ -80,7 +80,7 @@ internal sealed class HelpExamples
 
     internal sealed record Entry(string Examples, string? Synopsis, string? Details, string? ExitStatus);
 
-    private sealed class ExtendedHelpAction(HelpAction inner, HelpExamples help) : SynchronousCommandLineAction
+    private sealed class ExtendedHelpAction(HelpAction inner, CommandHelp help) : SynchronousCommandLineAction
     {
         public override int Invoke(ParseResult parseResult)
         {
