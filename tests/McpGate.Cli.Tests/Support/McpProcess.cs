@@ -96,26 +96,54 @@ internal sealed class RunningMcp : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _commandLine;
-    private readonly Task<string> _output;
+    private readonly Lock _gate = new();
+    private readonly List<string> _lines = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+    private readonly Task _output;
     private readonly Task<string> _error;
+    private bool _outputEnded;
 
     public RunningMcp(Process process, string commandLine)
     {
         _process = process;
         _commandLine = commandLine;
-        _output = process.StandardOutput.ReadToEndAsync();
+        _output = ReadOutputAsync(process.StandardOutput);
         _error = process.StandardError.ReadToEndAsync();
     }
 
     public int Id => _process.Id;
-
-    public bool HasExited => _process.HasExited;
 
     /// <summary>Sends SIGTERM, as a service manager stopping the gateway does.</summary>
     public async Task TerminateAsync()
     {
         using var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Completes with the first stdout line (already printed or still to come) that matches.</summary>
+    public async Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        TaskCompletionSource<string> seen;
+        lock (_gate)
+        {
+            foreach (var line in _lines)
+            {
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+
+            if (_outputEnded)
+            {
+                throw new InvalidOperationException($"mcp {_commandLine} closed stdout without the expected line:\n{string.Join('\n', _lines)}");
+            }
+
+            seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, seen));
+        }
+
+        return await seen.Task.WaitAsync(timeout);
     }
 
     public async Task<McpRun> WaitForExitAsync(TimeSpan timeout)
@@ -131,7 +159,14 @@ internal sealed class RunningMcp : IAsyncDisposable
             throw new TimeoutException($"mcp {_commandLine} did not exit within {timeout}.");
         }
 
-        return new McpRun(_process.ExitCode, await _output, await _error);
+        await _output;
+        string output;
+        lock (_gate)
+        {
+            output = string.Concat(_lines.Select(line => line + Environment.NewLine));
+        }
+
+        return new McpRun(_process.ExitCode, output, await _error);
     }
 
     public async ValueTask DisposeAsync()
@@ -143,5 +178,35 @@ internal sealed class RunningMcp : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private async Task ReadOutputAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (_gate)
+            {
+                _lines.Add(line);
+                for (var i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    if (_waiters[i].Match(line))
+                    {
+                        _waiters[i].Seen.TrySetResult(line);
+                        _waiters.RemoveAt(i);
+                    }
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            _outputEnded = true;
+            foreach (var (_, seen) in _waiters)
+            {
+                seen.TrySetException(new InvalidOperationException($"mcp {_commandLine} closed stdout without the expected line:\n{string.Join('\n', _lines)}"));
+            }
+
+            _waiters.Clear();
+        }
     }
 }
