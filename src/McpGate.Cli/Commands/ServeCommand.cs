@@ -56,7 +56,8 @@ internal static class ServeCommand
                 """,
             exitStatus: """
                 0  stopped by SIGINT/SIGTERM after draining in-flight requests
-                2  bad config or listen address
+                1  the listen address is taken
+                2  bad flag, bad config, or a listen address that is invalid or not allowed
                 """,
             examples: """
             mcp serve
