@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using McpGate.Cli.Commands;
 using McpGate.Cli.Commands.Acl;
+using McpGate.Cli.Commands.Audit;
 using McpGate.Cli.Help;
 
 namespace McpGate.Cli;
@@ -28,6 +29,7 @@ internal static class McpCommand
         var help = new CommandHelp();
         root.Subcommands.Add(ServeCommand.Create(help));
         root.Subcommands.Add(AclCommand.Create(help));
+        root.Subcommands.Add(AuditCommand.Create());
 
         // The root's name is the executable's, which is "testhost" or "dotnet" in some hosts: spell it out.
         help.Add(
@@ -37,6 +39,7 @@ internal static class McpCommand
             mcp serve --config servers.json
             mcp acl check --subject bob --server github --tool create_pr
             mcp acl classify --server github
+            mcp audit alerts --since 1h
             """);
 
         CommandHelp.Install(root, help);

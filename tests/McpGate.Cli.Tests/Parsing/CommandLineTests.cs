@@ -48,6 +48,23 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Help_Root_ListsEveryCommandGroup()
+    {
+        var (_, output, _) = await RunAsync("--help");
+
+        output.Should().MatchRegex(@"\n  serve +\S").And.MatchRegex(@"\n  acl +\S").And.MatchRegex(@"\n  audit +\S");
+    }
+
+    [Fact]
+    public async Task Invoke_AuditAlertsWithUnknownFlag_ExitsTwo()
+    {
+        var (exitCode, _, error) = await RunAsync("audit alerts --bogus");
+
+        exitCode.Should().Be(2);
+        error.Should().Contain("mcp audit alerts --help");
+    }
+
+    [Fact]
     public async Task Help_AclCheck_ListsEveryExitStatus()
     {
         var (_, output, _) = await RunAsync("acl check --help");
