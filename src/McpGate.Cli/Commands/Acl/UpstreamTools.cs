@@ -35,8 +35,8 @@ internal static class UpstreamTools
         }
         catch (DiscoveryException ex)
         {
-            // Its message already names the server, the URL and the cause.
-            return new UpstreamToolsResult(upstream.Alias, null, "mcp: " + Scrub(ex.Message, upstream.Url), Unsupported: false);
+            // Its message already names the server, the redacted URL and the cause.
+            return new UpstreamToolsResult(upstream.Alias, null, "mcp: " + ex.Message, Unsupported: false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -49,19 +49,5 @@ internal static class UpstreamTools
     }
 
     private static UpstreamToolsResult Failed(UpstreamConfig upstream, string cause) =>
-        new(upstream.Alias, null, $"mcp: tool discovery failed for server '{upstream.Alias}' ({Redact(upstream.Url!)}): {cause}", Unsupported: false);
-
-    // Without user info or query: either may carry a credential, and this message ends up in CI logs.
-    private static string Redact(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
-
-    private static string Scrub(string message, Uri url)
-    {
-        var redacted = Redact(url);
-        foreach (var form in (string[])[url.OriginalString, url.AbsoluteUri, url.ToString()])
-        {
-            message = message.Replace(form, redacted, StringComparison.Ordinal);
-        }
-
-        return message;
-    }
+        new(upstream.Alias, null, $"mcp: tool discovery failed for server '{upstream.Alias}' ({DiscoveryException.Redact(upstream.Url!)}): {cause}", Unsupported: false);
 }
