@@ -54,12 +54,22 @@ public static class GatewayHost
             return 0;
         }
 
-        await WriteBannerAsync(output, app, config, options.AuditLogPath ?? config.Gateway.Audit.Path);
+        var auditPath = options.AuditLogPath ?? config.Gateway.Audit.Path;
+
+        // With the audit log on stdout, the banner goes to stderr so stdout stays pure JSONL.
+        var console = auditPath == "-" ? error : output;
+        var address = await WriteBannerAsync(console, app, config, auditPath);
+        if (options.OnListening is { } onListening)
+        {
+            await onListening(console, address);
+            await output.FlushAsync(cancellationToken);
+        }
+
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
-    private static async Task WriteBannerAsync(TextWriter output, WebApplication app, GateConfig config, string auditPath)
+    private static async Task<string> WriteBannerAsync(TextWriter output, WebApplication app, GateConfig config, string auditPath)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
         await output.WriteLineAsync($"McpGate listening on {address}");
@@ -88,5 +98,6 @@ public static class GatewayHost
         }
 
         await output.FlushAsync();
+        return address;
     }
 }
