@@ -113,7 +113,8 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         }
 
         var output = new ArrayBufferWriter<byte>(body.WrittenCount);
-        var outcome = ListResponseFilter.Filter(body.WrittenSpan, kind, visibility, output);
+        // The request's id, so an unreadable list is answered with an error the client can match to its request.
+        var outcome = ListResponseFilter.Filter(body.WrittenSpan, kind, visibility, output, gate.Message!.Id);
         RecordListed(gate, outcome);
         http.Response.ContentLength = output.WrittenCount;
         await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
