@@ -37,11 +37,21 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             sessions.Bind(gate.Upstream.Alias, sessionId, gate.Identity.Subject);
         }
 
+        gate.UpstreamStatus = (int)response.StatusCode;
         if (!response.IsSuccessStatusCode)
         {
             if (method == McpMethods.ToolsCall)
             {
                 gate.ObservedResult = AuditResults.UpstreamError;
+            }
+
+            // A 5xx body is the upstream's own text (stack traces, paths); the caller gets a JSON-RPC error instead.
+            // 4xx pass as they are: clients act on them (404 starts a new session, 400 drives version fallback).
+            if ((int)response.StatusCode >= 500)
+            {
+                context.SuppressResponseBody = true;
+                await JsonRpcResponses.WriteUpstreamFailureAsync(http, StatusCodes.Status502BadGateway, gate.Message?.Id ?? default, "upstream_error",
+                    $"server '{gate.Upstream.Alias}' answered HTTP {(int)response.StatusCode}");
             }
 
             return;
