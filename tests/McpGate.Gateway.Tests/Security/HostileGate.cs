@@ -129,9 +129,10 @@ internal sealed class HostileGate : IAsyncDisposable
     private static string? Violation(HostileRequest request, HttpResponseMessage response, byte[] answer, List<ObservedRequest> forwarded)
     {
         var status = (int)response.StatusCode;
-        if (status >= 500 && forwarded.Count == 0)
+        // A 5xx is only ever the gate's 502 for an upstream that failed what it was sent, as a JSON-RPC error.
+        if (status >= 500 && (status != 502 || forwarded.Count == 0 || JsonRpcShapeViolation(answer, response.Content.Headers.ContentType?.MediaType) is not null))
         {
-            return $"HTTP {status} ({(forwarded.Count == 0 ? "from the gate" : "relayed from the upstream")}): {Encoding.UTF8.GetString(answer)}";
+            return $"HTTP {status} ({forwarded.Count} forwarded): {Encoding.UTF8.GetString(answer)}";
         }
 
         foreach (var seen in forwarded)
