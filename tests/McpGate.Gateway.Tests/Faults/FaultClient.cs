@@ -79,5 +79,5 @@ internal static class FaultClient
         "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"method\":\"tools/list\",\"params\":{" + Meta + "}}";
 
     // Stateless 2026-07-28 requests carry the protocol version in _meta (the SDK upstream insists).
-    private const string Meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}";
+    private const string Meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"fuzz\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}}";
 }

@@ -137,7 +137,7 @@ internal static class HostileGen
         from stateless in Gen.Bool
         from id in Gen.Int[1, 1_000_000]
         let key = method == "resources/read" ? "uri" : "name"
-        let meta = stateless ? "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}," : ""
+        let meta = stateless ? "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"fuzz\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}}," : ""
         let body = "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":" + methodLiteral
             + ",\"params\":{" + meta + "\"" + key + "\":" + targetLiteral
             + ",\"arguments\":{\"path\":\"/public/notes.txt\",\"query\":\"x\",\"city\":\"Oslo\",\"code\":\"x\"}}}"
@@ -180,7 +180,7 @@ internal static class HostileGen
 
     private static Gen<string> Params(string method, string? target) =>
         from shape in Gen.Int[0, 35]
-        from meta in Gen.Frequency((3, Gen.Const("\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"},")), (1, Gen.Const("")))
+        from meta in Gen.Frequency((3, Gen.Const("\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"fuzz\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}},")), (1, Gen.Const("")))
         from targetLiteral in Literal(target ?? "delete_file")
         from nameKey in Literal(method.StartsWith("resources/", StringComparison.Ordinal) ? "uri" : "name")
         from duplicate in ToolName.SelectMany(Literal)
