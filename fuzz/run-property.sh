@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The gate's invariant properties (tests/McpGate.Gateway.Tests/Security), short or long.
 #
-#   fuzz/run-property.sh              the dotnet test sizes: 1,500 requests through the gate, 20,000 bodies in-process
+#   fuzz/run-property.sh              the log=$(mktemp)
+status=0
+dotnet test sizes: 1,500 requests through the gate, 20,000 bodies in-process
 #   fuzz/run-property.sh --long       1,000,000 of each (about 15-25 minutes on 2 cores)
 #   fuzz/run-property.sh --seed SEED  replay the seed a failure printed (add --long for the same size)
 #
@@ -19,4 +21,7 @@ while [ $# -gt 0 ]; do
 done
 dotnet test tests/McpGate.Gateway.Tests -c Release \
   --filter "FullyQualifiedName~Security.GateInvariantPropertyTests|FullyQualifiedName~Security.InspectorDifferentialPropertyTests" \
-  --logger "console;verbosity=detailed" 2>&1 | grep -vE "^\s*$|^\[xUnit.net|info: " || true
+  --logger "console;verbosity=detailed" > "$log" 2>&1 || status=$?
+grep -vE "^\s*$|^\[xUnit.net|info: " "$log" || true
+rm -f "$log"
+exit "$status"
