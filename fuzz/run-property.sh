@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # The gate's invariant properties (tests/McpGate.Gateway.Tests/Security), short or long.
 #
-#   fuzz/run-property.sh              the log=$(mktemp)
-status=0
-dotnet test sizes: 1,500 requests through the gate, 20,000 bodies in-process
+#   fuzz/run-property.sh              the normal test sizes: 1,500 requests through the gate, 20,000 bodies in-process
 #   fuzz/run-property.sh --long       1,000,000 of each (about 15-25 minutes on 2 cores)
 #   fuzz/run-property.sh --seed SEED  replay the seed a failure printed (add --long for the same size)
 #
@@ -19,6 +17,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+log=$(mktemp)
+status=0
 dotnet test tests/McpGate.Gateway.Tests -c Release \
   --filter "FullyQualifiedName~Security.GateInvariantPropertyTests|FullyQualifiedName~Security.InspectorDifferentialPropertyTests" \
   --logger "console;verbosity=detailed" > "$log" 2>&1 || status=$?
