@@ -13,6 +13,7 @@ using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Model;
@@ -95,6 +96,13 @@ internal sealed class McpGateMiddleware(
         if (HttpMethods.IsPost(context.Request.Method))
         {
             await InvokePostAsync(context, gate);
+            return;
+        }
+
+        // GET and DELETE are forwarded uninspected, so they may not carry a body an upstream could act on.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            await RejectAsync(context, gate, StatusCodes.Status400BadRequest, JsonRpcResponses.InvalidRequest, "GET and DELETE requests carry no body");
             return;
         }
 
