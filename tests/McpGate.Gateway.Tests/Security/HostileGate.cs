@@ -214,7 +214,7 @@ internal sealed class HostileGate : IAsyncDisposable
             content.Headers.TryAddWithoutValidation("Content-Encoding", request.ContentEncoding);
         }
 
-        var message = new HttpRequestMessage(HttpMethod.Post, Gate.McpUrl("files")) { Content = content };
+        var message = new HttpRequestMessage(new HttpMethod(request.Verb), Gate.McpUrl("files")) { Content = content };
         message.Headers.Accept.ParseAdd("application/json");
         message.Headers.Accept.ParseAdd("text/event-stream");
         message.Headers.TryAddWithoutValidation(SequenceHeader, sequence);

@@ -163,7 +163,8 @@ internal static class HostileGen
             ? Gen.Frequency((4, Gen.Const((string?)"2026-07-28")), (1, Gen.OneOf<string?>(null, "2025-11-25")))
             : Gen.Frequency((4, Gen.Const((string?)"2025-11-25")), (1, Gen.OneOf<string?>(null, "2026-07-28")))
         from headers in McpHeaderSet(body.Method, body.Target)
-        select new HostileRequest(caller, body.Body, contentType, encoding, session, protocol, headers);
+        from verb in Gen.Frequency((24, Gen.Const("POST")), (1, Gen.OneOf("GET", "DELETE")))
+        select new HostileRequest(caller, body.Body, contentType, encoding, session, protocol, headers) { Verb = body.Body.Length == 0 ? "POST" : verb };
 
     private static Gen<string> Id => Gen.Frequency(
         (10, Gen.Int[0, 1_000_000].Select(static i => i.ToString(CultureInfo.InvariantCulture))),

@@ -43,11 +43,14 @@ internal sealed record HostileRequest(
     string? ProtocolVersion,
     IReadOnlyList<(string Name, string Value)> McpHeaders)
 {
+    /// <summary>POST mostly; GET and DELETE, which the gate forwards uninspected, with a body they may not carry.</summary>
+    public string Verb { get; init; } = "POST";
+
     /// <summary>A readable form for CsCheck's failure report: every header and the body with non-ASCII bytes hex-escaped.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append("caller=").Append(Caller)
+        text.Append(Verb).Append(" caller=").Append(Caller)
             .Append(" content-type=").Append(ContentType ?? "(none)")
             .Append(" content-encoding=").Append(ContentEncoding ?? "(none)")
             .Append(" session=").Append(Session)
