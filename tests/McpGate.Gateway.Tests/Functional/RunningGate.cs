@@ -1,4 +1,6 @@
 using System.Net;
+using McpGate.Gateway.Catalog;
+using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Hosting;
 using McpGate.Policy.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +45,16 @@ internal sealed class RunningGate : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningGate(app, directory, new Uri(address));
+    }
+
+    /// <summary>
+    /// Completes when the gate's startup discovery of <paramref name="alias"/> has ended (it starts with the gate), so
+    /// a test's own requests are not mixed with it. Starts no discovery of its own within five seconds of the last.
+    /// </summary>
+    public Task CatalogReadyAsync(string alias = "files")
+    {
+        var state = Services.GetRequiredService<GateStateStore>().Current;
+        return Services.GetRequiredService<ToolCatalog>().RefreshAsync(state.Config.Servers[alias], state.Config.Gateway.DiscoveryTimeout, force: false, CancellationToken.None);
     }
 
     /// <summary>Every audit line written so far, parsed.</summary>

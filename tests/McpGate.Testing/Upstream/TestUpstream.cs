@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
@@ -29,17 +30,18 @@ public sealed class TestUpstream : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly FailureInjector _failures;
+    private readonly LiveTools _tools;
 
     private TestUpstream(WebApplication app, Uri baseUrl, string path, UpstreamEra era, UpstreamSpy spy,
-        FailureInjector failures, IReadOnlyList<string> toolNames)
+        FailureInjector failures, LiveTools tools)
     {
         _app = app;
         _failures = failures;
+        _tools = tools;
         BaseUrl = baseUrl;
         McpUrl = new Uri(baseUrl, path);
         Era = era;
         Spy = spy;
-        ToolNames = toolNames;
     }
 
     /// <summary>The default tools, in the order <c>tools/list</c> returns them.</summary>
@@ -65,15 +67,15 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public UpstreamSpy Spy { get; }
 
-    /// <summary>Every tool this upstream serves (defaults, then extras), in <c>tools/list</c> order.</summary>
-    public IReadOnlyList<string> ToolNames { get; }
+    /// <summary>Every tool this upstream serves (defaults, extras, then those added at runtime), in <c>tools/list</c> order.</summary>
+    public IReadOnlyList<string> ToolNames => [.. _tools.Snapshot().Select(t => t.ProtocolTool.Name)];
 
     public static async Task<TestUpstream> StartAsync(TestUpstreamOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestUpstreamOptions();
         var spy = new UpstreamSpy();
         var failures = new FailureInjector();
-        var tools = CreateTools(options, spy);
+        var tools = new LiveTools(CreateTools(options, spy));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -93,14 +95,23 @@ public sealed class TestUpstream : IAsyncDisposable
                 UpstreamEra.Stateless2026 => HttpServerSessionMode.Stateless,
                 _ => HttpServerSessionMode.StatefulForInitializeClients,
             })
-            .WithTools(tools)
+            .WithTools(tools.Snapshot())
             .WithResources(new DefaultResources(spy))
             .WithPrompts(new DefaultPrompts(spy));
         if (options.ToolsPageSize is { } pageSize)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(options.ToolsPageSize));
             mcp.WithRequestFilters(filters => filters.AddListToolsFilter(_ => (context, _) =>
-                ValueTask.FromResult(Page(tools, pageSize, context.Params?.Cursor))));
+                ValueTask.FromResult(Page(tools.Snapshot(), pageSize, context.Params?.Cursor))));
+        }
+
+        if (options.Resumable)
+        {
+            builder.Services.AddDistributedMemoryCache();
+            // Resumability is a 2025-era (stateful) feature, which the SDK marks obsolete; these upstreams speak that era.
+#pragma warning disable MCP9006
+            mcp.WithDistributedCacheEventStreamStore();
+#pragma warning restore MCP9006
         }
 
         var app = builder.Build();
@@ -117,8 +128,22 @@ public sealed class TestUpstream : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
-        return new TestUpstream(app, baseUrl, options.Path.TrimStart('/'), options.Era, spy, failures,
-            [.. tools.Select(t => t.ProtocolTool.Name)]);
+        return new TestUpstream(app, baseUrl, options.Path.TrimStart('/'), options.Era, spy, failures, tools);
+    }
+
+    /// <summary>
+    /// Starts serving <paramref name="tool"/> now, after the tools served so far. The SDK then sends
+    /// <c>notifications/tools/list_changed</c> on every open 2025-era listen stream (the standalone GET); a session
+    /// whose stream is not open yet misses it, so wait for <see cref="UpstreamSpy.WaitForListenStreamAsync"/> first.
+    /// </summary>
+    public void AddTool(TestTool tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var serverTool = new ExtraToolAdapter(tool, Spy);
+        _tools.Add(serverTool);
+        var collection = _app.Services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection
+            ?? throw new InvalidOperationException("the upstream has no tool collection");
+        collection.Add(serverTool);
     }
 
     /// <summary>
@@ -160,7 +185,7 @@ public sealed class TestUpstream : IAsyncDisposable
         return tools;
     }
 
-    private static ListToolsResult Page(List<McpServerTool> tools, int pageSize, string? cursor)
+    private static ListToolsResult Page(IReadOnlyList<McpServerTool> tools, int pageSize, string? cursor)
     {
         var offset = 0;
         if (cursor is not null &&
@@ -177,5 +202,28 @@ public sealed class TestUpstream : IAsyncDisposable
             Tools = [.. tools.Skip(offset).Take(end - offset).Select(t => t.ProtocolTool)],
             NextCursor = end < tools.Count ? $"page-{end}" : null,
         };
+    }
+}
+
+/// <summary>The tools an upstream serves, in <c>tools/list</c> order; tests may add to them while it runs.</summary>
+internal sealed class LiveTools(List<McpServerTool> initial)
+{
+    private readonly Lock _gate = new();
+    private readonly List<McpServerTool> _tools = initial;
+
+    public IReadOnlyList<McpServerTool> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _tools];
+        }
+    }
+
+    public void Add(McpServerTool tool)
+    {
+        lock (_gate)
+        {
+            _tools.Add(tool);
+        }
     }
 }
