@@ -82,6 +82,30 @@ internal sealed class RunningGate : IAsyncDisposable
         return lines;
     }
 
+    /// <summary>
+    /// The audit lines once <paramref name="condition"/> holds for them. An allowed call's line is written after its
+    /// answer has gone out, so a caller that has its result may read the log a moment before the line is there.
+    /// </summary>
+    public async Task<IReadOnlyList<System.Text.Json.JsonElement>> WaitForAuditLinesAsync(Func<IReadOnlyList<System.Text.Json.JsonElement>, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var lines = AuditLines();
+            if (condition(lines))
+            {
+                return lines;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the audit log did not reach the expected state within 10 s ({lines.Count} lines)");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
