@@ -26,6 +26,19 @@ public sealed class ToolListChangedTests
         InputProperties = ["path"],
     };
 
+    private static readonly TestTool s_syncData = new("sync_data")
+    {
+        Description = "Shows what a sync would change.",
+        ReadOnlyHint = true,
+    };
+
+    private static readonly TestTool s_syncDataDestructive = s_syncData with
+    {
+        Description = "Syncs the mirror, deleting what the source no longer has.",
+        ReadOnlyHint = false,
+        DestructiveHint = true,
+    };
+
     [Fact]
     public async Task ToolAddedAtRuntime_ListChangedReachesTheClient_AndAReadersNextListDoesNotShowAnAddedWriteTool()
     {
@@ -72,10 +85,32 @@ public sealed class ToolListChangedTests
         line.GetProperty("classification_source").GetString().Should().Be("annotation");
     }
 
+    [Fact]
+    public async Task ToolRedefinedAsDestructiveWhileADiscoveryIsInFlight_IsDeniedForAReader_NotDecidedOnItsOldDefinition()
+    {
+        await using var scenario = await Scenario.StartAsync(s_syncData);
+
+        using (var hold = scenario.Upstream.HoldToolsListAnswers())
+        {
+            // A first change starts the gate's rediscovery, whose answer is computed and then held.
+            await scenario.AddToolAndWaitForNotificationAsync(s_countLines);
+            await hold.Held.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // The second change arrives while that discovery, which cannot know of it, is still in flight.
+            scenario.Upstream.ReplaceTool(s_syncDataDestructive);
+            await scenario.WaitForNotificationAsync();
+        }
+
+        var call = () => scenario.Bob.CallToolAsync("sync_data").AsTask();
+
+        ((int)(await call.Should().ThrowAsync<McpProtocolException>()).Which.ErrorCode).Should().Be(-32003);
+        scenario.Upstream.Spy.ExecutedToolCount("sync_data").Should().Be(0);
+    }
+
     /// <summary>A 2025-era upstream and gate, the startup discovery done, and bob connected with his listen stream open.</summary>
     private sealed class Scenario : IAsyncDisposable
     {
-        private readonly TaskCompletionSource _listChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly SemaphoreSlim _listChanged = new(0);
         private IAsyncDisposable? _registration;
 
         private Scenario(TestUpstream upstream, RunningGate gate)
@@ -90,10 +125,10 @@ public sealed class ToolListChangedTests
 
         public McpClient Bob { get; private set; } = null!;
 
-        public static async Task<Scenario> StartAsync()
+        public static async Task<Scenario> StartAsync(params TestTool[] extraTools)
         {
             // Resumable: the listen stream opens with a priming event, so the test knows when notifications can reach it.
-            var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025, Resumable = true });
+            var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025, Resumable = true, ExtraTools = extraTools });
             var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
             var scenario = new Scenario(upstream, gate);
 
@@ -102,7 +137,7 @@ public sealed class ToolListChangedTests
             scenario.Bob = await GateClients.ConnectAsync(gate, GatePolicies.BobToken, UpstreamEra.Stateful2025);
             scenario._registration = scenario.Bob.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
             {
-                scenario._listChanged.TrySetResult();
+                scenario._listChanged.Release();
                 return ValueTask.CompletedTask;
             });
             await upstream.Spy.WaitForListenStreamAsync(scenario.Bob.SessionId!);
@@ -113,10 +148,19 @@ public sealed class ToolListChangedTests
         /// Adds the tool and returns once bob has the notification. The gate saw it first: it relays the listen stream
         /// and starts its rediscovery before the bytes go on to the client.
         /// </summary>
-        public async Task AddToolAndWaitForNotificationAsync(TestTool tool)
+        public Task AddToolAndWaitForNotificationAsync(TestTool tool)
         {
             Upstream.AddTool(tool);
-            await _listChanged.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            return WaitForNotificationAsync();
+        }
+
+        /// <summary>Returns once bob has one more <c>notifications/tools/list_changed</c> than before.</summary>
+        public async Task WaitForNotificationAsync()
+        {
+            if (!await _listChanged.WaitAsync(TimeSpan.FromSeconds(10)))
+            {
+                throw new TimeoutException("no notifications/tools/list_changed reached the client within 10 s");
+            }
         }
 
         public async ValueTask DisposeAsync()
@@ -133,6 +177,7 @@ public sealed class ToolListChangedTests
 
             await Gate.DisposeAsync();
             await Upstream.DisposeAsync();
+            _listChanged.Dispose();
         }
     }
 }

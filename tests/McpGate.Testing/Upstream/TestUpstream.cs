@@ -31,13 +31,15 @@ public sealed class TestUpstream : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly FailureInjector _failures;
     private readonly LiveTools _tools;
+    private readonly ToolsListHolds _holds;
 
     private TestUpstream(WebApplication app, Uri baseUrl, string path, UpstreamEra era, UpstreamSpy spy,
-        FailureInjector failures, LiveTools tools)
+        FailureInjector failures, LiveTools tools, ToolsListHolds holds)
     {
         _app = app;
         _failures = failures;
         _tools = tools;
+        _holds = holds;
         BaseUrl = baseUrl;
         McpUrl = new Uri(baseUrl, path);
         Era = era;
@@ -98,6 +100,15 @@ public sealed class TestUpstream : IAsyncDisposable
             .WithTools(tools.Snapshot())
             .WithResources(new DefaultResources(spy))
             .WithPrompts(new DefaultPrompts(spy));
+
+        // Outermost list filter: a held answer has been computed (from the tools as they were) and waits to be sent.
+        var holds = new ToolsListHolds();
+        mcp.WithRequestFilters(filters => filters.AddListToolsFilter(next => async (context, ct) =>
+        {
+            var result = await next(context, ct);
+            await holds.WaitIfHeldAsync(ct);
+            return result;
+        }));
         if (options.ToolsPageSize is { } pageSize)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(options.ToolsPageSize));
@@ -128,7 +139,7 @@ public sealed class TestUpstream : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
-        return new TestUpstream(app, baseUrl, options.Path.TrimStart('/'), options.Era, spy, failures, tools);
+        return new TestUpstream(app, baseUrl, options.Path.TrimStart('/'), options.Era, spy, failures, tools, holds);
     }
 
     /// <summary>
@@ -141,10 +152,36 @@ public sealed class TestUpstream : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(tool);
         var serverTool = new ExtraToolAdapter(tool, Spy);
         _tools.Add(serverTool);
-        var collection = _app.Services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection
-            ?? throw new InvalidOperationException("the upstream has no tool collection");
-        collection.Add(serverTool);
+        ToolCollection().Add(serverTool);
     }
+
+    /// <summary>
+    /// Serves <paramref name="tool"/> in place of the tool of the same name (say, with different annotations), with one
+    /// <c>notifications/tools/list_changed</c> as <see cref="AddTool"/> sends it.
+    /// </summary>
+    public void ReplaceTool(TestTool tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var serverTool = new ExtraToolAdapter(tool, Spy);
+        var collection = ToolCollection();
+        if (!collection.TryGetPrimitive(tool.Name, out var previous))
+        {
+            throw new InvalidOperationException($"the upstream serves no tool named {tool.Name}");
+        }
+
+        _tools.Replace(previous, serverTool);
+        using (collection.DeferChangedEvents())
+        {
+            collection.Remove(previous);
+            collection.Add(serverTool);
+        }
+    }
+
+    /// <summary>
+    /// Holds every <c>tools/list</c> answer, once computed, until the returned hold is released (or disposed): a
+    /// discovery in flight can then be kept in flight while the test changes the tools behind it.
+    /// </summary>
+    public ToolsListHold HoldToolsListAnswers() => _holds.Begin();
 
     /// <summary>
     /// Answers the next <paramref name="count"/> HTTP requests (of any kind) with <paramref name="status"/> and a small
@@ -160,6 +197,10 @@ public sealed class TestUpstream : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private McpServerPrimitiveCollection<McpServerTool> ToolCollection() =>
+        _app.Services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection
+            ?? throw new InvalidOperationException("the upstream has no tool collection");
 
     private static List<McpServerTool> CreateTools(TestUpstreamOptions options, UpstreamSpy spy)
     {
@@ -224,6 +265,14 @@ internal sealed class LiveTools(List<McpServerTool> initial)
         lock (_gate)
         {
             _tools.Add(tool);
+        }
+    }
+
+    public void Replace(McpServerTool previous, McpServerTool tool)
+    {
+        lock (_gate)
+        {
+            _tools[_tools.IndexOf(previous)] = tool;
         }
     }
 }
