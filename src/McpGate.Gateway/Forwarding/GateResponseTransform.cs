@@ -36,6 +36,12 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         {
             sessions.Bind(gate.Upstream.Alias, sessionId, gate.Identity.Subject);
         }
+        else if (HttpMethods.IsDelete(http.Request.Method) && response.IsSuccessStatusCode
+            && http.Request.Headers[McpHeaders.SessionId].ToString() is { Length: > 0 } endedSession)
+        {
+            // Unbound before the client hears the DELETE succeeded, so the id is dead the moment it thinks so.
+            sessions.Remove(gate.Upstream.Alias, endedSession);
+        }
 
         gate.UpstreamStatus = (int)response.StatusCode;
         if (!response.IsSuccessStatusCode)

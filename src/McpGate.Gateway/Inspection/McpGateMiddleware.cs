@@ -115,10 +115,6 @@ internal sealed class McpGateMiddleware(
         }
 
         await ForwardAsync(context, gate);
-        if (HttpMethods.IsDelete(context.Request.Method) && sessionId.Length > 0 && context.Response.StatusCode < 300)
-        {
-            sessions.Remove(upstream.Alias, sessionId);
-        }
     }
 
     private async Task InvokePostAsync(HttpContext context, GateRequestContext gate)
