@@ -32,10 +32,11 @@ public sealed class GateInvariantPropertyTests(ITestOutputHelper output) : IAsyn
             writeLine: output.WriteLine,
             seed: FuzzSettings.Seed,
             iter: FuzzSettings.Requests,
+            time: FuzzSettings.Seconds,
             threads: FuzzSettings.Threads,
             print: static r => r.ToString());
 
-        output.WriteLine($"{FuzzSettings.Requests} requests, {_gate.Forwarded} reached the upstream, {_gate.ExecutedAllowedCalls} allowed tool calls ran there");
+        output.WriteLine($"{_gate.Checked} requests, {_gate.Forwarded} reached the upstream, {_gate.ExecutedAllowedCalls} allowed tool calls ran there");
         _gate.ExecutedAllowedCalls.Should().BeGreaterThan(0, "some generated calls are allowed and run, or the run proves nothing");
     }
 }

@@ -52,6 +52,9 @@ internal sealed class HostileGate : IAsyncDisposable
 
     public string AliceSessionId => _alice.SessionId!;
 
+    /// <summary>Generated requests sent.</summary>
+    public long Checked => Interlocked.Read(ref _sequence);
+
     /// <summary>Generated requests that reached the upstream.</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
 
