@@ -1,23 +1,101 @@
 using McpGate.Policy.Classification;
+using McpGate.Policy.Evaluation.Compiled;
 
 namespace McpGate.Policy.Evaluation;
 
 /// <summary>
-/// Decides requests under one compiled ACL (acl.md §3). Thread-safe and allocation-free per decision.
+/// Decides requests under one compiled ACL (acl.md §2–3). Thread-safe and allocation-free per decision: everything
+/// a decision needs (globs, per-alias grant indexes, grant ids) is built when the config is loaded.
 /// </summary>
 public sealed class PolicyEvaluator
 {
-    /// <summary>Which ACL schema was loaded: <c>none</c>, <c>role-based</c> or <c>legacy</c>.</summary>
-    public string Schema => throw new NotImplementedException();
+    private readonly RoleBasedPolicy? _roleBased;
+    private readonly LegacyPolicy? _legacy;
 
+    private PolicyEvaluator(RoleBasedPolicy? roleBased, LegacyPolicy? legacy)
+    {
+        _roleBased = roleBased;
+        _legacy = legacy;
+    }
+
+    /// <summary>The evaluator of a config without <c>serverAuth.acl</c>: everything allowed, <c>matched_rule</c> = <c>no-acl</c>.</summary>
+    public static PolicyEvaluator AllowAll { get; } = new(null, null);
+
+    /// <summary>Which ACL schema was loaded: <c>none</c>, <c>role-based</c> or <c>legacy</c>.</summary>
+    public string Schema => _roleBased is not null ? "role-based" : _legacy is not null ? "legacy" : "none";
+
+    /// <summary>The <c>default</c> policy; allow when there is no ACL.</summary>
+    public Verdict DefaultVerdict => _roleBased?.Default ?? _legacy?.Default ?? Verdict.Allow;
+
+    /// <summary><c>strictClassification</c> of a role-based ACL; false otherwise.</summary>
+    public bool StrictClassification => _roleBased?.Strict ?? false;
+
+    /// <summary>
+    /// Decides one request (acl.md §3). <paramref name="target"/> is the tool name as the upstream names it, the
+    /// resource URI, or the prompt name; <paramref name="classification"/> is null for a tool the gate does not know.
+    /// <paramref name="explicitAccess"/> (<c>--access</c>) replaces the classification when judging coverage of a tool.
+    /// </summary>
     public Decision Evaluate(
         Identity identity,
         string server,
         TargetKind targetKind,
         string target,
         ToolClassification? classification,
-        AccessKind? explicitAccess = null) => throw new NotImplementedException();
+        AccessKind? explicitAccess = null)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(target);
+        var request = new EvaluationRequest(identity, server, targetKind, target, classification, explicitAccess);
+        if (_roleBased is not null)
+        {
+            return _roleBased.Evaluate(request);
+        }
 
-    /// <summary>The identity's roles then the subject's configured roles not already present (acl.md §3 step 1).</summary>
-    public IReadOnlyList<string> EffectiveRoles(Identity identity) => throw new NotImplementedException();
+        if (_legacy is not null)
+        {
+            return _legacy.Evaluate(request);
+        }
+
+        return request.Decide(Verdict.Allow, DecisionRules.NoAcl, null, DecisionBasis.NoAcl);
+    }
+
+    /// <summary>
+    /// The identity's roles then the subject's configured roles not already present (acl.md §3 step 1), without
+    /// duplicates. Under the role-based schema, roles the ACL does not define are left out: evaluation ignores them.
+    /// </summary>
+    public IReadOnlyList<string> EffectiveRoles(Identity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (_roleBased is not null)
+        {
+            return _roleBased.EffectiveRoles(identity);
+        }
+
+        var roles = new List<string>();
+        foreach (var role in identity.Roles)
+        {
+            if (!roles.Contains(role))
+            {
+                roles.Add(role);
+            }
+        }
+
+        return roles.AsReadOnly();
+    }
+
+    /// <summary>True when the role-based ACL defines <paramref name="role"/> (so a <c>--role</c> typo can be reported).</summary>
+    public bool IsRoleDefined(string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return _roleBased?.IsRoleDefined(role) ?? false;
+    }
+
+    internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases) => spec switch
+    {
+        null => AllowAll,
+        RoleBasedAclSpec roleBased => new PolicyEvaluator(new RoleBasedPolicy(roleBased, aliases), null),
+        LegacyAclSpec legacy => new PolicyEvaluator(null, new LegacyPolicy(legacy)),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "Unknown ACL schema."),
+    };
 }

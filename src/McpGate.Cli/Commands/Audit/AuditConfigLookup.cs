@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using McpGate.Gateway.Audit;
+
+namespace McpGate.Cli.Commands.Audit;
+
+/// <summary>
+/// Finds the audit path <c>mcp serve</c> would write to: the config's <c>gateway.audit.path</c>, looked up the way
+/// acl.md §1 looks up the config (<c>--config</c>, <c>$MCP_CONFIG_PATH</c>, <c>./servers.json</c>,
+/// <c>~/.config/mcp/servers.json</c>), else the default <c>./audit/mcpgate-.jsonl</c>.
+/// </summary>
+/// <remarks>
+/// Only that one value is read, so a cron job that checks alerts needs neither the upstreams' secrets in its
+/// environment nor a config that would pass every other check; it reads the same file and path the gate does.
+/// </remarks>
+internal static partial class AuditConfigLookup
+{
+    public const string ConfigEnvironmentVariable = "MCP_CONFIG_PATH";
+
+    private static readonly JsonDocumentOptions s_options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>The audit path, or an error naming the file and what is wrong with it.</summary>
+    public static (string? Path, string? Error) FindAuditPath(string? explicitConfig)
+    {
+        string? configPath;
+        if (!string.IsNullOrWhiteSpace(explicitConfig))
+        {
+            if (!File.Exists(explicitConfig))
+            {
+                return (null, $"{explicitConfig}: config file not found (--config)");
+            }
+
+            configPath = explicitConfig;
+        }
+        else if (Environment.GetEnvironmentVariable(ConfigEnvironmentVariable) is { Length: > 0 } fromEnvironment)
+        {
+            if (!File.Exists(fromEnvironment))
+            {
+                return (null, $"{fromEnvironment}: config file not found (${ConfigEnvironmentVariable})");
+            }
+
+            configPath = fromEnvironment;
+        }
+        else
+        {
+            configPath = ImplicitConfig();
+            if (configPath is null)
+            {
+                return (AuditDestination.DefaultPath, null);
+            }
+        }
+
+        return ReadAuditPath(configPath);
+    }
+
+    internal static (string? Path, string? Error) ReadAuditPath(string configPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(configPath), s_options);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("gateway", out var gateway) && gateway.ValueKind == JsonValueKind.Object
+                && gateway.TryGetProperty("audit", out var audit) && audit.ValueKind == JsonValueKind.Object
+                && audit.TryGetProperty("path", out var path))
+            {
+                if (path.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(path.GetString()))
+                {
+                    return (null, $"{configPath}: gateway.audit.path must be a non-empty string");
+                }
+
+                return Substitute(path.GetString()!, configPath);
+            }
+
+            return (AuditDestination.DefaultPath, null);
+        }
+        catch (JsonException ex)
+        {
+            var line = ex.LineNumber is { } number ? $" (line {number + 1})" : string.Empty;
+            return (null, $"{configPath}{line}: not valid JSON: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"{configPath}: cannot read the config: {ex.Message}");
+        }
+    }
+
+    private static string? ImplicitConfig()
+    {
+        var local = Path.GetFullPath("servers.json");
+        if (File.Exists(local))
+        {
+            return local;
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (home.Length > 0)
+        {
+            var user = Path.Combine(home, ".config", "mcp", "servers.json");
+            if (File.Exists(user))
+            {
+                return user;
+            }
+        }
+
+        return null;
+    }
+
+    // acl.md §1: ${NAME} and ${NAME:-fallback}; unset without a fallback is an error, never "".
+    private static (string? Path, string? Error) Substitute(string value, string configPath)
+    {
+        string? missing = null;
+        var result = VariablePattern().Replace(value, match =>
+        {
+            var name = match.Groups["name"].Value;
+            var fromEnvironment = Environment.GetEnvironmentVariable(name);
+            if (!string.IsNullOrEmpty(fromEnvironment))
+            {
+                return fromEnvironment;
+            }
+
+            if (match.Groups["fallback"].Success)
+            {
+                return match.Groups["fallback"].Value;
+            }
+
+            missing ??= name;
+            return string.Empty;
+        });
+
+        return missing is null
+            ? (result, null)
+            : (null, $"{configPath}: gateway.audit.path uses ${{{missing}}}, which is not set (give a fallback with ${{{missing}:-value}})");
+    }
+
+    [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?<fallback>[^}]*))?\}")]
+    private static partial Regex VariablePattern();
+}

@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using McpGate.Policy.Evaluation;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace McpGate.Gateway.Audit;
+
+/// <summary>
+/// Renders one <see cref="AuditRecord"/> as one flat JSON object and a <c>\n</c> (gateway.md §2): every field of
+/// <see cref="AuditFields.All"/>, in that order, <c>null</c> when empty. Written by hand with
+/// <see cref="Utf8JsonWriter"/> so the order and the null-versus-omitted rule cannot drift with a serializer's
+/// settings, and so nothing the record type does not name can ever reach the line.
+/// </summary>
+/// <remarks>
+/// The default encoder escapes every non-ASCII character, so the line is plain ASCII: no byte in it can be
+/// mistaken for a line break by a tool that splits on <c>\n</c>, whatever a subject or tool name contains.
+/// </remarks>
+internal sealed class AuditRecordFormatter : ITextFormatter
+{
+    /// <summary>The <see cref="LogEvent"/> property that carries the record through the Serilog pipeline.</summary>
+    public const string RecordProperty = "McpGateAuditRecord";
+
+    public static readonly AuditRecordFormatter Instance = new();
+
+    // A line is a few hundred bytes; a buffer that grew past this for one huge list is not kept for the thread.
+    private const int RetainedBufferBytes = 64 * 1024;
+
+    private static readonly JsonEncodedText s_ts = JsonEncodedText.Encode(AuditFields.Ts);
+    private static readonly JsonEncodedText s_event = JsonEncodedText.Encode(AuditFields.Event);
+    private static readonly JsonEncodedText s_decisionId = JsonEncodedText.Encode(AuditFields.DecisionId);
+    private static readonly JsonEncodedText s_traceId = JsonEncodedText.Encode(AuditFields.TraceId);
+    private static readonly JsonEncodedText s_jsonRpcId = JsonEncodedText.Encode(AuditFields.JsonRpcId);
+    private static readonly JsonEncodedText s_subject = JsonEncodedText.Encode(AuditFields.Subject);
+    private static readonly JsonEncodedText s_roles = JsonEncodedText.Encode(AuditFields.Roles);
+    private static readonly JsonEncodedText s_auth = JsonEncodedText.Encode(AuditFields.Auth);
+    private static readonly JsonEncodedText s_server = JsonEncodedText.Encode(AuditFields.Server);
+    private static readonly JsonEncodedText s_method = JsonEncodedText.Encode(AuditFields.Method);
+    private static readonly JsonEncodedText s_tool = JsonEncodedText.Encode(AuditFields.Tool);
+    private static readonly JsonEncodedText s_resource = JsonEncodedText.Encode(AuditFields.Resource);
+    private static readonly JsonEncodedText s_prompt = JsonEncodedText.Encode(AuditFields.Prompt);
+    private static readonly JsonEncodedText s_decision = JsonEncodedText.Encode(AuditFields.Decision);
+    private static readonly JsonEncodedText s_result = JsonEncodedText.Encode(AuditFields.Result);
+    private static readonly JsonEncodedText s_matchedRule = JsonEncodedText.Encode(AuditFields.MatchedRule);
+    private static readonly JsonEncodedText s_accessKind = JsonEncodedText.Encode(AuditFields.AccessKind);
+    private static readonly JsonEncodedText s_grantAccess = JsonEncodedText.Encode(AuditFields.GrantAccess);
+    private static readonly JsonEncodedText s_classificationKind = JsonEncodedText.Encode(AuditFields.ClassificationKind);
+    private static readonly JsonEncodedText s_classificationSource = JsonEncodedText.Encode(AuditFields.ClassificationSource);
+    private static readonly JsonEncodedText s_classificationConfidence = JsonEncodedText.Encode(AuditFields.ClassificationConfidence);
+    private static readonly JsonEncodedText s_durationMs = JsonEncodedText.Encode(AuditFields.DurationMs);
+    private static readonly JsonEncodedText s_upstreamStatus = JsonEncodedText.Encode(AuditFields.UpstreamStatus);
+    private static readonly JsonEncodedText s_argKeys = JsonEncodedText.Encode(AuditFields.ArgKeys);
+    private static readonly JsonEncodedText s_hidden = JsonEncodedText.Encode(AuditFields.Hidden);
+
+    [ThreadStatic]
+    private static LineBuffer? t_buffer;
+
+    public void Format(LogEvent logEvent, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
+        ArgumentNullException.ThrowIfNull(output);
+
+        // Only records built by SerilogAuditLog travel this pipeline; anything else is a wiring bug and must fail
+        // loudly (the audit pipeline propagates it) rather than write a line that is not an audit record.
+        if (!logEvent.Properties.TryGetValue(RecordProperty, out var value) || value is not ScalarValue { Value: AuditRecord record })
+        {
+            throw new InvalidOperationException("The audit log only accepts audit records.");
+        }
+
+        WriteLine(record, output);
+    }
+
+    /// <summary>Writes the record's line, <c>\n</c> included, with a single <see cref="TextWriter.Write(ReadOnlySpan{char})"/>
+    /// call so a shared writer (stdout) never interleaves another writer's text into it.</summary>
+    public static void WriteLine(AuditRecord record, TextWriter output)
+    {
+        var buffer = t_buffer ??= new LineBuffer();
+        try
+        {
+            buffer.Writer.Reset(buffer.Bytes);
+            Write(buffer.Writer, record);
+            buffer.Writer.Flush();
+
+            var bytes = buffer.Bytes.WrittenSpan;
+            var chars = ArrayPool<char>.Shared.Rent(bytes.Length + 1);
+            try
+            {
+                // ASCII by construction (see remarks), so one byte is one char.
+                var length = Encoding.UTF8.GetChars(bytes, chars);
+                chars[length] = '\n';
+                output.Write(chars.AsSpan(0, length + 1));
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
+            }
+        }
+        finally
+        {
+            if (buffer.Bytes.Capacity > RetainedBufferBytes)
+            {
+                t_buffer = null;
+            }
+            else
+            {
+                buffer.Bytes.ResetWrittenCount();
+            }
+        }
+    }
+
+    /// <summary>The record's line without the trailing <c>\n</c>.</summary>
+    public static string ToJson(AuditRecord record)
+    {
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        WriteLine(record, output);
+        return output.ToString().TrimEnd('\n');
+    }
+
+    public static void Write(Utf8JsonWriter writer, AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(record);
+
+        writer.WriteStartObject();
+        WriteTimestamp(writer, record.Timestamp);
+        WriteString(writer, s_event, record.Event);
+        WriteString(writer, s_decisionId, record.DecisionId);
+        WriteString(writer, s_traceId, record.TraceId);
+        WriteString(writer, s_jsonRpcId, record.JsonRpcId);
+        WriteString(writer, s_subject, record.Subject);
+        WriteList(writer, s_roles, record.Roles);
+        WriteString(writer, s_auth, record.Auth);
+        WriteString(writer, s_server, record.Server);
+        WriteString(writer, s_method, record.Method);
+        WriteString(writer, s_tool, record.Tool);
+        WriteString(writer, s_resource, record.Resource);
+        WriteString(writer, s_prompt, record.Prompt);
+
+        if (record.Decision is { } decision)
+        {
+            writer.WriteString(s_decision, decision.Verdict.ToWire());
+            WriteString(writer, s_result, record.Result);
+            WriteString(writer, s_matchedRule, decision.MatchedRule);
+            writer.WriteString(s_accessKind, decision.AccessKind.ToWire());
+            WriteString(writer, s_grantAccess, decision.GrantAccess?.ToWire());
+            WriteString(writer, s_classificationKind, decision.ClassificationKind?.ToWire());
+            WriteString(writer, s_classificationSource, decision.ClassificationSource?.ToWire());
+            WriteNumber(writer, s_classificationConfidence, decision.ClassificationConfidence);
+        }
+        else
+        {
+            writer.WriteNull(s_decision);
+            WriteString(writer, s_result, record.Result);
+            writer.WriteNull(s_matchedRule);
+            writer.WriteNull(s_accessKind);
+            writer.WriteNull(s_grantAccess);
+            writer.WriteNull(s_classificationKind);
+            writer.WriteNull(s_classificationSource);
+            writer.WriteNull(s_classificationConfidence);
+        }
+
+        WriteNumber(writer, s_durationMs, record.DurationMs);
+        if (record.UpstreamStatus is { } status)
+        {
+            writer.WriteNumber(s_upstreamStatus, status);
+        }
+        else
+        {
+            writer.WriteNull(s_upstreamStatus);
+        }
+
+        WriteList(writer, s_argKeys, record.ArgKeys);
+        WriteList(writer, s_hidden, record.Hidden);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset timestamp)
+    {
+        Span<byte> utf8 = stackalloc byte[32];
+        if (!timestamp.UtcDateTime.TryFormat(utf8, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("An audit timestamp did not fit its format buffer.");
+        }
+
+        writer.WriteString(s_ts, utf8[..written]);
+    }
+
+    private static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            // An unpaired surrogate (possible in a JSON-escaped tool name) is written as U+FFFD, not an exception.
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, JsonEncodedText name, double? value)
+    {
+        // Microsecond precision is all a duration or a confidence needs, and it keeps 0.1 + 0.2 noise off the line.
+        if (value is { } number && double.IsFinite(number))
+        {
+            writer.WriteNumber(name, Math.Round(number, 3, MidpointRounding.AwayFromZero));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteList(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values)
+    {
+        if (values is null || values.Count == 0)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        for (var i = 0; i < values.Count; i++)
+        {
+            writer.WriteStringValue(values[i]);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private sealed class LineBuffer
+    {
+        public ArrayBufferWriter<byte> Bytes { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; } = new(Stream.Null);
+    }
+}

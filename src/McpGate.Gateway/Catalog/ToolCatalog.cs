@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using McpGate.Mcp.Discovery;
+using McpGate.Policy.Classification;
+using McpGate.Policy.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace McpGate.Gateway.Catalog;
+
+/// <summary>
+/// The tool definitions the gate has seen per upstream (gateway.md §1.3): from the <c>tools/list</c> responses it
+/// proxies, and from its own discovery when a <c>tools/call</c> names a tool it has not seen yet. Classification is
+/// done on read with the policy version in force, so a reload that changes <c>tool_acl</c> applies at once.
+/// </summary>
+internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth health, TimeProvider timeProvider, ILogger<ToolCatalog> logger)
+{
+    // A hostile upstream may list any number of tools; the catalog keeps a bounded number per upstream.
+    internal const int MaxToolsPerServer = 10_000;
+
+    // An unknown tool name must not let a caller make the gate hammer an upstream with discoveries.
+    private static readonly TimeSpan s_minimumRefreshInterval = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, ServerTools> _servers = new(StringComparer.Ordinal);
+
+    public bool TryGet(string server, string tool, out ToolDescriptor descriptor)
+    {
+        descriptor = null!;
+        return _servers.TryGetValue(server, out var tools) && tools.Tools.TryGetValue(tool, out descriptor!);
+    }
+
+    public int Count(string server) => _servers.TryGetValue(server, out var tools) ? tools.Tools.Count : 0;
+
+    /// <summary>Records tools seen in a proxied <c>tools/list</c> page.</summary>
+    public void Observe(string server, IReadOnlyList<ToolDescriptor> tools)
+    {
+        var entry = _servers.GetOrAdd(server, static _ => new ServerTools());
+        foreach (var tool in tools)
+        {
+            if (entry.Tools.Count < MaxToolsPerServer || entry.Tools.ContainsKey(tool.Name))
+            {
+                entry.Tools[tool.Name] = tool;
+            }
+        }
+    }
+
+    /// <summary>The upstream said its tools changed: the next lookup of an unknown tool may discover at once.</summary>
+    public void MarkStale(string server)
+    {
+        if (_servers.TryGetValue(server, out var entry))
+        {
+            entry.LastRefresh = DateTimeOffset.MinValue;
+        }
+    }
+
+    /// <summary>
+    /// Looks a tool up, discovering the upstream's tools once if it is unknown. Concurrent callers share one discovery.
+    /// Returns null when the tool is still unknown after that refresh (decided as an unknown tool, acl.md §3).
+    /// </summary>
+    public async ValueTask<ToolDescriptor?> ResolveAsync(UpstreamConfig upstream, string tool, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (TryGet(upstream.Alias, tool, out var known))
+        {
+            return known;
+        }
+
+        await RefreshAsync(upstream, timeout, force: false, cancellationToken);
+        return TryGet(upstream.Alias, tool, out known) ? known : null;
+    }
+
+    public Task RefreshAsync(UpstreamConfig upstream, TimeSpan timeout, bool force, CancellationToken cancellationToken)
+    {
+        if (upstream.Url is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var entry = _servers.GetOrAdd(upstream.Alias, static _ => new ServerTools());
+        lock (entry)
+        {
+            if (entry.InFlight is { IsCompleted: false } running)
+            {
+                return running.WaitAsync(cancellationToken);
+            }
+
+            if (!force && timeProvider.GetUtcNow() - entry.LastRefresh < s_minimumRefreshInterval)
+            {
+                return Task.CompletedTask;
+            }
+
+            entry.LastRefresh = timeProvider.GetUtcNow();
+            // The discovery is not tied to the first caller's token: others may be waiting on it.
+            entry.InFlight = DiscoverAsync(upstream, timeout);
+            return entry.InFlight.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task DiscoverAsync(UpstreamConfig upstream, TimeSpan timeout)
+    {
+        try
+        {
+            var catalog = await discovery.DiscoverAsync(upstream.Alias, upstream.Url!, upstream.Headers, timeout, CancellationToken.None);
+            Observe(upstream.Alias, catalog.Tools);
+            health.RecordSuccess(upstream.Alias, Count(upstream.Alias));
+            logger.CatalogRefreshed(upstream.Alias, catalog.Tools.Count);
+        }
+        catch (DiscoveryException ex)
+        {
+            health.RecordFailure(upstream.Alias, ex.Message);
+            logger.DiscoveryFailed(upstream.Alias, ex.Message);
+        }
+    }
+
+    private sealed class ServerTools
+    {
+        public ConcurrentDictionary<string, ToolDescriptor> Tools { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset LastRefresh { get; set; } = DateTimeOffset.MinValue;
+
+        public Task? InFlight { get; set; }
+    }
+}

@@ -1,0 +1,57 @@
+using McpGate.Gateway.Inspection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace McpGate.Gateway.Forwarding;
+
+/// <summary>
+/// Step 2 of the gate (gateway.md §1.2): the client's credentials never reach the upstream (MCP forbids token
+/// passthrough); the upstream gets its own configured headers instead. Also hooks the response transform.
+/// </summary>
+internal static class GateRequestTransform
+{
+    private static readonly string[] s_strippedHeaders =
+    [
+        HeaderNames.Authorization,
+        HeaderNames.Cookie,
+        HeaderNames.ProxyAuthorization,
+        // The upstream has no business with the browser origin; the gate has already validated it.
+        HeaderNames.Origin,
+        "x-forwarded-user",
+        "x-forwarded-groups",
+    ];
+
+    public static void Apply(TransformBuilderContext context)
+    {
+        context.AddRequestTransform(static transformContext =>
+        {
+            var headers = transformContext.ProxyRequest.Headers;
+            foreach (var name in s_strippedHeaders)
+            {
+                headers.Remove(name);
+            }
+
+            if (transformContext.HttpContext.Features.Get<GateRequestContext>() is { } gate)
+            {
+                if (gate.State.Config.Auth.Forwarded is { } forwarded)
+                {
+                    headers.Remove(forwarded.Header);
+                    headers.Remove(forwarded.GroupsHeader);
+                }
+
+                foreach (var (name, value) in gate.Upstream.Headers)
+                {
+                    headers.Remove(name);
+                    headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            return default;
+        });
+
+        var responses = context.Services.GetRequiredService<GateResponseTransform>();
+        context.AddResponseTransform(responses.ApplyAsync);
+    }
+}

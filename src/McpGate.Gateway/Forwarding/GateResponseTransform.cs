@@ -1,0 +1,189 @@
+using System.Buffers;
+using McpGate.Gateway.Audit;
+using McpGate.Gateway.Catalog;
+using McpGate.Gateway.Inspection;
+using McpGate.Gateway.Sessions;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Mcp.Lists;
+using McpGate.Mcp.Sse;
+using McpGate.Policy.Classification;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Transforms;
+
+namespace McpGate.Gateway.Forwarding;
+
+/// <summary>
+/// The response half of the gate (gateway.md §1.2 steps 8–9): binds new sessions to their subject, filters list
+/// responses in JSON and SSE, observes <c>tools/call</c> outcomes for the audit, and watches SSE streams for
+/// <c>notifications/tools/list_changed</c>. SSE is relayed event by event, flushed as it arrives, never buffered.
+/// </summary>
+internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit)
+{
+    // A JSON (non-SSE) response the gate must rewrite is read whole; past this it is refused rather than held.
+    private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
+
+    public async ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        var http = context.HttpContext;
+        if (http.Features.Get<GateRequestContext>() is not { } gate || context.ProxyResponse is not { } response)
+        {
+            return;
+        }
+
+        var method = gate.Message?.Method;
+        if (method == McpMethods.Initialize && response.IsSuccessStatusCode
+            && response.Headers.TryGetValues(McpHeaders.SessionId, out var ids) && ids.FirstOrDefault() is { Length: > 0 } sessionId)
+        {
+            sessions.Bind(gate.Upstream.Alias, sessionId, gate.Identity.Subject);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            if (method == McpMethods.ToolsCall)
+            {
+                gate.ObservedResult = AuditResults.UpstreamError;
+            }
+
+            return;
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var isSse = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        var isJson = string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+        if (!isSse && !isJson)
+        {
+            return;
+        }
+
+        if (gate.ListKind is { } listKind)
+        {
+            context.SuppressResponseBody = true;
+            var visibility = new PolicyListVisibility(gate, classifier);
+            if (isJson)
+            {
+                await FilterJsonAsync(context, gate, listKind, visibility);
+            }
+            else
+            {
+                PrepareStreaming(http);
+                await using var upstream = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await SseListFilter.CopyAsync(upstream, http.Response.Body, gate.Message!.Id, listKind, visibility, outcome =>
+                {
+                    RecordListed(gate, outcome);
+                    return ValueTask.CompletedTask;
+                }, context.CancellationToken);
+            }
+
+            return;
+        }
+
+        if (method == McpMethods.ToolsCall && isJson)
+        {
+            context.SuppressResponseBody = true;
+            var body = await ReadBoundedAsync(context);
+            gate.ObservedResult = body is null ? AuditResults.UpstreamError : ToolResultObserver.Classify(body.WrittenSpan);
+            if (body is not null)
+            {
+                await http.Response.Body.WriteAsync(body.WrittenMemory, context.CancellationToken);
+            }
+            else
+            {
+                http.Abort();
+            }
+
+            return;
+        }
+
+        if (method == McpMethods.ToolsCall && isSse)
+        {
+            context.SuppressResponseBody = true;
+            PrepareStreaming(http);
+            await RelayToolCallAsync(context, gate);
+        }
+    }
+
+    private async Task FilterJsonAsync(ResponseTransformContext context, GateRequestContext gate, ListKind kind, IListItemVisibility visibility)
+    {
+        var http = context.HttpContext;
+        var body = await ReadBoundedAsync(context);
+        if (body is null)
+        {
+            http.Abort();
+            return;
+        }
+
+        var output = new ArrayBufferWriter<byte>(body.WrittenCount);
+        var outcome = ListResponseFilter.Filter(body.WrittenSpan, kind, visibility, output);
+        RecordListed(gate, outcome);
+        http.Response.ContentLength = output.WrittenCount;
+        await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
+    }
+
+    private void RecordListed(GateRequestContext gate, ListFilterOutcome outcome)
+    {
+        if (!outcome.IsListResult)
+        {
+            return;
+        }
+
+        if (outcome.Tools.Count > 0)
+        {
+            catalog.Observe(gate.Upstream.Alias, outcome.Tools);
+        }
+
+        audit.Write(GateAuditRecords.ListFiltered(gate, outcome.Hidden));
+    }
+
+    /// <summary>
+    /// Relays a <c>tools/call</c> SSE stream unchanged, event by event, flushing each as it arrives, and notes the
+    /// call's outcome for the audit when the response event passes. Requests the upstream sends to the client on
+    /// the way (sampling, elicitation) and notifications pass untouched, in order.
+    /// </summary>
+    private static async Task RelayToolCallAsync(ResponseTransformContext context, GateRequestContext gate)
+    {
+        var http = context.HttpContext;
+        var id = gate.Message!.Id;
+        await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
+        using var reader = new SseEventReader(upstream);
+        while (await reader.ReadAsync(http.RequestAborted) is { } sseEvent)
+        {
+            var data = sseEvent.Data.Span;
+            if (!data.IsEmpty && ResponseIds.Matches(data, id))
+            {
+                gate.ObservedResult = ToolResultObserver.Classify(data);
+            }
+
+            await http.Response.Body.WriteAsync(sseEvent.Raw, http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+        }
+    }
+
+    private static void PrepareStreaming(HttpContext http)
+    {
+        http.Response.ContentLength = null;
+        http.Response.Headers.ContentLength = default;
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(ResponseTransformContext context)
+    {
+        await using var stream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
+        var declared = context.ProxyResponse.Content.Headers.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>(declared is > 0 and < MaxBufferedResponseBytes ? (int)declared.Value : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await stream.ReadAsync(memory, context.CancellationToken);
+            if (read == 0)
+            {
+                return buffer;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBufferedResponseBytes)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using McpGate.Gateway.Audit;
+using McpGate.Gateway.Catalog;
+using McpGate.Gateway.Configuration;
+using McpGate.Gateway.Forwarding;
+using McpGate.Gateway.Inspection;
+using McpGate.Gateway.Sessions;
+using McpGate.Mcp.Discovery;
+using McpGate.Policy.Classification;
+using McpGate.Policy.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Configuration;
+
+namespace McpGate.Gateway.Hosting;
+
+/// <summary>
+/// The one composition root: <c>mcp serve</c>, the demo and the functional tests all build the gate here, so what
+/// the tests exercise is what operators run.
+/// </summary>
+internal static class GatewayApplication
+{
+    public static WebApplication Build(GateConfig config, ListenAddress listen, string? auditPathOverride, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "McpGate",
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The gate enforces its own, reloadable cap while reading (gateway.md §1.2 step 4).
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.AddServerHeader = false;
+            if (listen.IsLocalhostName)
+            {
+                kestrel.ListenLocalhost(listen.Port);
+            }
+            else
+            {
+                kestrel.Listen(listen.Address, listen.Port);
+            }
+        });
+
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddMcpGate(config, listen, auditPathOverride);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapMcpGate();
+        return app;
+    }
+
+    public static IServiceCollection AddMcpGate(this IServiceCollection services, GateConfig config, ListenAddress listen, string? auditPathOverride)
+    {
+        var proxy = ProxyConfigFactory.Create(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback));
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<UpstreamHealth>();
+        services.AddSingleton<ToolClassifier>();
+        services.AddSingleton(_ => new ToolDiscoveryClient());
+        services.AddSingleton<ToolCatalog>();
+        services.AddSingleton<GateResponseTransform>();
+        services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
+        services.AddHostedService<CatalogWarmup>();
+        services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride);
+
+        services.AddReverseProxy()
+            .LoadFromMemory(proxy.Routes, proxy.Clusters)
+            .AddTransforms(GateRequestTransform.Apply)
+            .ConfigureHttpClient((_, handler) =>
+            {
+                handler.ConnectTimeout = config.Gateway.ConnectTimeout;
+            });
+        return services;
+    }
+
+    public static WebApplication MapMcpGate(this WebApplication app)
+    {
+        app.MapGatewayEndpoints();
+        app.MapReverseProxy(pipeline => pipeline.UseMiddleware<McpGateMiddleware>());
+        return app;
+    }
+}
+
+/// <summary>A parsed <c>HOST:PORT</c> listen address.</summary>
+internal sealed record ListenAddress(IPAddress Address, int Port, bool IsLocalhostName)
+{
+    public bool IsLoopback => IsLocalhostName || IPAddress.IsLoopback(Address);
+
+    public static bool TryParse(string value, out ListenAddress? listen, out string? error)
+    {
+        listen = null;
+        error = null;
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), out var port) || port is < 0 or > 65535)
+        {
+            error = $"listen address '{value}' is not HOST:PORT (for example 127.0.0.1:8080)";
+            return false;
+        }
+
+        var host = value[..colon];
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            listen = new ListenAddress(IPAddress.Loopback, port, IsLocalhostName: true);
+            return true;
+        }
+
+        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (!IPAddress.TryParse(bare, out var address))
+        {
+            error = $"listen host '{host}' is not an IP address or 'localhost'";
+            return false;
+        }
+
+        listen = new ListenAddress(address, port, IsLocalhostName: false);
+        return true;
+    }
+
+    public override string ToString() => IsLocalhostName
+        ? $"localhost:{Port}"
+        : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+}

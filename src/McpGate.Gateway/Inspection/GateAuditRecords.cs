@@ -1,0 +1,78 @@
+using McpGate.Gateway.Audit;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Gateway.Inspection;
+
+/// <summary>Builds audit records from what the gate knows; the decision fields are the evaluator's, unchanged.</summary>
+internal static class GateAuditRecords
+{
+    public static AuditRecord ForDecision(GateRequestContext gate, InspectedMessage message, in Decision decision, string decisionId, string result, double durationMs, int? upstreamStatus) => new()
+    {
+        Timestamp = DateTimeOffset.UtcNow,
+        Event = EventFor(decision.TargetKind),
+        DecisionId = decisionId,
+        TraceId = gate.TraceId,
+        JsonRpcId = message.Id.ToAuditString(),
+        Subject = gate.Identity.Subject,
+        Roles = gate.Identity.Roles,
+        Auth = gate.Identity.Auth.ToWire(),
+        Server = gate.Upstream.Alias,
+        Method = message.Method,
+        Tool = decision.TargetKind == TargetKind.Tool ? decision.Target : null,
+        Resource = decision.TargetKind == TargetKind.Resource ? decision.Target : null,
+        Prompt = decision.TargetKind == TargetKind.Prompt ? decision.Target : null,
+        Decision = decision,
+        Result = result,
+        DurationMs = durationMs,
+        UpstreamStatus = upstreamStatus,
+        ArgKeys = decision.TargetKind == TargetKind.Tool ? message.ArgumentKeys : null,
+    };
+
+    public static AuditRecord Rejected(GateRequestContext gate, InspectedMessage? message, string result) => new()
+    {
+        Timestamp = DateTimeOffset.UtcNow,
+        Event = AuditEvents.RequestRejected,
+        TraceId = gate.TraceId,
+        JsonRpcId = message?.Id.ToAuditString(),
+        Subject = gate.Identity.Subject,
+        Roles = gate.Identity.Roles,
+        Auth = gate.Identity.Auth.ToWire(),
+        Server = gate.Upstream.Alias,
+        Method = message?.Method,
+        Result = result,
+    };
+
+    public static AuditRecord AuthFailed(string traceId, string server) => new()
+    {
+        Timestamp = DateTimeOffset.UtcNow,
+        Event = AuditEvents.AuthFailed,
+        TraceId = traceId,
+        Server = server,
+        Decision = null,
+        Result = AuditResults.Unauthenticated,
+    };
+
+    public static AuditRecord ListFiltered(GateRequestContext gate, IReadOnlyList<string> hidden) => new()
+    {
+        Timestamp = DateTimeOffset.UtcNow,
+        Event = AuditEvents.ListFiltered,
+        TraceId = gate.TraceId,
+        JsonRpcId = gate.Message?.Id.ToAuditString(),
+        Subject = gate.Identity.Subject,
+        Roles = gate.Identity.Roles,
+        Auth = gate.Identity.Auth.ToWire(),
+        Server = gate.Upstream.Alias,
+        Method = gate.Message?.Method,
+        Result = AuditResults.Ok,
+        DurationMs = gate.ElapsedMilliseconds,
+        Hidden = hidden,
+    };
+
+    private static string EventFor(TargetKind kind) => kind switch
+    {
+        TargetKind.Tool => AuditEvents.ToolCalled,
+        TargetKind.Resource => AuditEvents.ResourceRead,
+        _ => AuditEvents.PromptGet,
+    };
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using McpGate.Gateway.Configuration;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Mcp.Lists;
+using McpGate.Policy.Configuration;
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Gateway.Inspection;
+
+/// <summary>
+/// What the gate learned about one request, handed from the inspection middleware to the response transform and
+/// back. Everything downstream reads <see cref="State"/> so the whole exchange uses one policy version.
+/// </summary>
+internal sealed class GateRequestContext
+{
+    public required GateState State { get; init; }
+
+    public required UpstreamConfig Upstream { get; init; }
+
+    public required Identity Identity { get; init; }
+
+    public required string TraceId { get; init; }
+
+    public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>The single message being forwarded (null for GET/DELETE and forwarded batches).</summary>
+    public InspectedMessage? Message { get; set; }
+
+    /// <summary>The decision that let <see cref="Message"/> through, when the method is one the ACL decides.</summary>
+    public Decision? Decision { get; set; }
+
+    public string? DecisionId { get; set; }
+
+    /// <summary>Set when the response is a list the caller must see filtered.</summary>
+    public ListKind? ListKind { get; set; }
+
+    /// <summary>The audit <c>result</c> the response transform observed in the upstream's answer.</summary>
+    public string? ObservedResult { get; set; }
+
+    public double ElapsedMilliseconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds;
+}

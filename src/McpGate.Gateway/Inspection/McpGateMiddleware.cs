@@ -1,0 +1,363 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using McpGate.Gateway.Audit;
+using McpGate.Gateway.Catalog;
+using McpGate.Gateway.Configuration;
+using McpGate.Gateway.Forwarding;
+using McpGate.Gateway.Hosting;
+using McpGate.Gateway.Sessions;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Mcp.Lists;
+using McpGate.Policy.Classification;
+using McpGate.Policy.Configuration;
+using McpGate.Policy.Evaluation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Model;
+
+namespace McpGate.Gateway.Inspection;
+
+/// <summary>
+/// The gate: runs inside YARP's proxy pipeline, before the forwarder, and decides each MCP request before the
+/// upstream can execute anything (gateway.md §1.2). The steps, in the order they run:
+/// <code>
+///   client ──► [1 authenticate] ─► [3 Origin/Host] ─► [9 session bound to subject?]
+///          GET/DELETE ─────────────────────────────────────────────────────────────► forwarder
+///          POST ─► [4 encoding, type, size cap] ─► [5 strict parse] ─► [6 decide each message]
+///                     denied ─► [7 audit (flushed), then deny envelope]       (upstream sees nothing)
+///                     allowed ─► forward exactly the inspected bytes ─► forwarder ─► [8 list filter / result
+///                                observation in GateResponseTransform] ─► audit the outcome
+/// </code>
+/// Step 2 (strip the client's credentials, add the upstream's headers) is a YARP request transform.
+/// </summary>
+internal sealed class McpGateMiddleware(
+    RequestDelegate next,
+    GateStateStore store,
+    SessionRegistry sessions,
+    ToolCatalog catalog,
+    ToolClassifier classifier,
+    IAuditLog audit,
+    GatewayRuntime runtime,
+    IHostApplicationLifetime lifetime)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var state = store.Current;
+        var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
+        if (metadata is null
+            || !metadata.TryGetValue(ProxyConfigFactory.AliasMetadataKey, out var alias)
+            || !state.Config.Servers.TryGetValue(alias, out var upstream)
+            || upstream.Url is null)
+        {
+            // The route outlived a reload that removed its upstream.
+            return GatewayEndpoints.WriteUnknownServerAsync(context);
+        }
+
+        return InvokeCoreAsync(context, state, upstream);
+    }
+
+    private async Task InvokeCoreAsync(HttpContext context, GateState state, UpstreamConfig upstream)
+    {
+        var traceId = TraceIds.For(context);
+
+        // :: Step 1: authenticate with the provider chain.
+        var identity = Authentication.CallerAuthenticator.Authenticate(context, state.Config.Auth);
+        if (identity is null)
+        {
+            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias));
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, default, JsonRpcResponses.Unauthenticated, "unauthenticated");
+            return;
+        }
+
+        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId };
+        context.Features.Set(gate);
+
+        // :: Step 3: DNS-rebinding defence.
+        if (!RequestGuards.IsOriginAllowed(context.Request, state.Config.Gateway) || !RequestGuards.IsHostAllowed(context.Request, runtime.LoopbackOnly))
+        {
+            audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
+            await JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
+            return;
+        }
+
+        // :: Step 9: a session id must be one this subject created through the gate.
+        var sessionId = context.Request.Headers[McpHeaders.SessionId].ToString();
+        if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
+        {
+            audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
+            await JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
+            return;
+        }
+
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            await InvokePostAsync(context, gate);
+            return;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            // The listen stream may stay open for hours; shutdown must not wait for it to end on its own.
+            using var stopping = lifetime.ApplicationStopping.Register(static c => ((HttpContext)c!).Abort(), context);
+            await ForwardAsync(context, gate);
+            return;
+        }
+
+        await ForwardAsync(context, gate);
+        if (HttpMethods.IsDelete(context.Request.Method) && sessionId.Length > 0 && context.Response.StatusCode < 300)
+        {
+            sessions.Remove(upstream.Alias, sessionId);
+        }
+    }
+
+    private async Task InvokePostAsync(HttpContext context, GateRequestContext gate)
+    {
+        var request = context.Request;
+        var settings = gate.State.Config.Gateway;
+
+        // :: Step 4: only identity-encoded JSON, and never more than the cap.
+        if (!RequestGuards.HasIdentityEncoding(request))
+        {
+            await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Encoding is not supported; send an identity-encoded body");
+            return;
+        }
+
+        if (!RequestGuards.IsJsonContentType(request))
+        {
+            await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Type must be application/json");
+            return;
+        }
+
+        if (request.ContentLength > settings.MaxRequestBytes)
+        {
+            await RejectAsync(context, gate, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.InvalidRequest, "request body too large");
+            return;
+        }
+
+        using var body = await RequestBody.ReadAsync(request, settings.MaxRequestBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await RejectAsync(context, gate, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.InvalidRequest, "request body too large");
+            return;
+        }
+
+        // :: Step 5: strict parse; method and target are read after unescaping.
+        var inspection = JsonRpcInspector.Inspect(body.Span);
+        if (inspection.Failure is { } failure)
+        {
+            await RejectAsync(context, gate, StatusCodes.Status400BadRequest, failure.Code, failure.Message);
+            return;
+        }
+
+        if (!MirroredHeadersAgree(request, inspection))
+        {
+            await RejectAsync(context, gate, StatusCodes.Status400BadRequest, JsonRpcResponses.HeaderMismatch, "Mcp-Method / Mcp-Name headers do not match the body");
+            return;
+        }
+
+        // :: Step 6: decide every message.
+        if (inspection.IsBatch)
+        {
+            if (!await DecideBatchAsync(context, gate, inspection))
+            {
+                return;
+            }
+        }
+        else
+        {
+            var message = inspection.Messages[0];
+            gate.Message = message;
+            if (await DecideAsync(gate, message, context.RequestAborted) is { } decision)
+            {
+                var decisionId = DecisionIds.New();
+                if (!decision.IsAllowed)
+                {
+                    // :: Step 7: the denial is durable before the caller hears of it; the upstream never sees the call.
+                    audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.CapabilityDenied, 0, null));
+                    await JsonRpcResponses.WriteDenialAsync(context, settings, message.Id, decision, decisionId);
+                    return;
+                }
+
+                gate.Decision = decision;
+                gate.DecisionId = decisionId;
+            }
+
+            gate.ListKind = ListKinds.TryFromMethod(message.Method, out var listKind) ? listKind : null;
+        }
+
+        // Forward exactly the bytes that were inspected.
+        request.Body = body.AsStream();
+        request.ContentLength = body.Length;
+        request.Headers.Remove(HeaderNames.TransferEncoding);
+
+        await ForwardAsync(context, gate);
+
+        if (gate.Decision is { } allowed && gate.Message is { } forwarded)
+        {
+            var status = context.Response.StatusCode;
+            var result = gate.ObservedResult ?? (status >= 400 || context.GetForwarderErrorFeature() is not null ? AuditResults.UpstreamError : AuditResults.Ok);
+            audit.Write(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, status));
+        }
+    }
+
+    /// <summary>Hands the request to YARP, watching what comes back for <c>notifications/tools/list_changed</c>.</summary>
+    private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
+    {
+        var original = context.Response.Body;
+        context.Response.Body = new ListChangedWatchStream(original, () =>
+        {
+            catalog.MarkStale(gate.Upstream.Alias);
+            _ = catalog.RefreshAsync(gate.Upstream, gate.State.Config.Gateway.DiscoveryTimeout, force: true, CancellationToken.None);
+        });
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+    }
+
+    private async ValueTask<Decision?> DecideAsync(GateRequestContext gate, InspectedMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Kind == JsonRpcMessageKind.Response)
+        {
+            return null;
+        }
+
+        var config = gate.State.Config;
+        var server = gate.Upstream.Alias;
+        switch (message.Method)
+        {
+            case McpMethods.ToolsCall:
+                var descriptor = await catalog.ResolveAsync(gate.Upstream, message.Name!, config.Gateway.DiscoveryTimeout, cancellationToken);
+                var classification = descriptor is null ? null : classifier.Classify(server, gate.Upstream.ToolAcl, descriptor);
+                return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Tool, message.Name!, classification);
+            case McpMethods.ResourcesRead:
+            case McpMethods.ResourcesSubscribe:
+                return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Resource, message.Uri!, null);
+            case McpMethods.PromptsGet:
+                return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Prompt, message.Name!, null);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Batches were removed from MCP in 2025-06-18 but some servers still run them, so each element is decided. A batch
+    /// is forwarded only when every element is allowed and none needs its response rewritten (lists); otherwise the
+    /// gate answers every element itself and forwards nothing. Returns true when the batch may be forwarded.
+    /// </summary>
+    private async Task<bool> DecideBatchAsync(HttpContext context, GateRequestContext gate, InspectionResult inspection)
+    {
+        var messages = inspection.Messages;
+        var decisions = new Decision?[messages.Count];
+        var refuse = false;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            decisions[i] = await DecideAsync(gate, messages[i], context.RequestAborted);
+            refuse |= decisions[i] is { IsAllowed: false } || ListKinds.TryFromMethod(messages[i].Method, out _) || messages[i].Method == McpMethods.Initialize;
+        }
+
+        if (!refuse)
+        {
+            return true;
+        }
+
+        var settings = gate.State.Config.Gateway;
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var message = messages[i];
+                if (decisions[i] is { IsAllowed: false } denied)
+                {
+                    var decisionId = DecisionIds.New();
+                    audit.Write(GateAuditRecords.ForDecision(gate, message, denied, decisionId, AuditResults.CapabilityDenied, 0, null));
+                    if (message.Kind == JsonRpcMessageKind.Request)
+                    {
+                        JsonRpcResponses.WriteDenial(writer, settings, message.Id, denied, decisionId);
+                    }
+                }
+                else if (message.Kind == JsonRpcMessageKind.Request)
+                {
+                    JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.BatchRefused));
+        await JsonRpcResponses.WriteAsync(context, StatusCodes.Status200OK, buffer.WrittenMemory);
+        return false;
+    }
+
+    /// <summary>2026-07-28 mirrors <c>method</c> and <c>params.name</c>/<c>uri</c> into headers; they must agree with the body.</summary>
+    private static bool MirroredHeadersAgree(HttpRequest request, InspectionResult inspection)
+    {
+        var methodHeader = request.Headers[McpHeaders.Method];
+        var nameHeader = request.Headers[McpHeaders.Name];
+        if (methodHeader.Count == 0 && nameHeader.Count == 0)
+        {
+            return true;
+        }
+
+        if (inspection.IsBatch || methodHeader.Count > 1 || nameHeader.Count > 1)
+        {
+            return false;
+        }
+
+        var message = inspection.Messages[0];
+        if (methodHeader.Count == 1 && !string.Equals(methodHeader[0], message.Method, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (nameHeader.Count == 1)
+        {
+            var target = message.Method is McpMethods.ResourcesRead or McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe ? message.Uri : message.Name;
+            return string.Equals(nameHeader[0], target, StringComparison.Ordinal);
+        }
+
+        return true;
+    }
+
+    private Task RejectAsync(HttpContext context, GateRequestContext gate, int statusCode, int code, string message)
+    {
+        audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
+        return JsonRpcResponses.WriteErrorAsync(context, statusCode, default, code, message);
+    }
+}
+
+internal static class DecisionIds
+{
+    // Version 7: unique and sortable by time, so grepping an audit file by id also finds its neighbours.
+    public static string New() => Guid.CreateVersion7().ToString("N");
+}
+
+internal static class TraceIds
+{
+    public static string For(HttpContext context)
+    {
+        if (Activity.Current is { } activity)
+        {
+            return activity.TraceId.ToHexString();
+        }
+
+        // Honour a caller's W3C traceparent even when no tracing listener created an Activity.
+        var traceparent = context.Request.Headers["traceparent"].ToString();
+        if (ActivityContext.TryParse(traceparent, null, out var parsed))
+        {
+            return parsed.TraceId.ToHexString();
+        }
+
+        return ActivityTraceId.CreateRandom().ToHexString();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using McpGate.Policy.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace McpGate.Gateway.Inspection;
+
+/// <summary>Transport-level checks that run before the body is read (gateway.md §1.2 steps 3–4).</summary>
+internal static class RequestGuards
+{
+    /// <summary>
+    /// DNS-rebinding defence: an <c>Origin</c>, when present, must be allowed — by <c>gateway.allowedOrigins</c>,
+    /// or when that is empty, by being a loopback origin. Browsers always send Origin on cross-site POSTs.
+    /// </summary>
+    public static bool IsOriginAllowed(HttpRequest request, GatewaySettings settings)
+    {
+        var origins = request.Headers.Origin;
+        if (origins.Count == 0)
+        {
+            return true;
+        }
+
+        if (origins.Count > 1 || origins[0] is not { Length: > 0 } origin)
+        {
+            return false;
+        }
+
+        if (settings.AllowedOrigins.Count > 0)
+        {
+            var trimmed = origin.TrimEnd('/');
+            foreach (var allowed in settings.AllowedOrigins)
+            {
+                if (string.Equals(allowed.TrimEnd('/'), trimmed, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host);
+    }
+
+    /// <summary>
+    /// A gate bound to loopback answers only requests addressed to a loopback name: a rebinding page reaches
+    /// 127.0.0.1 under its own host name, which this refuses even when the browser omits Origin.
+    /// </summary>
+    public static bool IsHostAllowed(HttpRequest request, bool loopbackOnly)
+    {
+        if (!loopbackOnly)
+        {
+            return true;
+        }
+
+        var host = request.Host;
+        return host.HasValue && IsLoopbackHost(host.Host);
+    }
+
+    /// <summary>Only identity bodies are inspected; a compressed body would be inspected as one thing and run as another.</summary>
+    public static bool HasIdentityEncoding(HttpRequest request)
+    {
+        foreach (var value in request.Headers.ContentEncoding)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var coding in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public static bool IsJsonContentType(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+        && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsLoopbackHost(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        return IPAddress.TryParse(bare, out var address) && IPAddress.IsLoopback(address);
+    }
+}

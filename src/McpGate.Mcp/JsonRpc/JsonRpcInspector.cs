@@ -1,0 +1,666 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace McpGate.Mcp.JsonRpc;
+
+/// <summary>
+/// Strict, allocation-light inspection of a Streamable HTTP POST body (gateway.md §1.2 step 5). The gate decides on
+/// what this returns and then forwards exactly the inspected bytes, so anything another JSON parser could read
+/// differently (duplicate members, escapes, invalid UTF-8, trailing data) is refused here rather than guessed at.
+/// Never throws for any input.
+/// </summary>
+public static class JsonRpcInspector
+{
+    /// <summary>Deepest nesting accepted anywhere in a body; deeper is <c>-32600</c>.</summary>
+    public const int MaxDepth = 64;
+
+    private const int Jsonrpc = 0;
+    private const int Id = 1;
+    private const int Method = 2;
+    private const int Params = 3;
+    private const int Result = 4;
+    private const int Error = 5;
+
+    private const int PName = 0;
+    private const int PUri = 1;
+    private const int PArguments = 2;
+    private const int PRef = 3;
+
+    private const int RType = 0;
+    private const int RName = 1;
+    private const int RUri = 2;
+
+    private static readonly byte[][] s_messageMembers =
+    [
+        "jsonrpc"u8.ToArray(), "id"u8.ToArray(), "method"u8.ToArray(), "params"u8.ToArray(),
+        "result"u8.ToArray(), "error"u8.ToArray(),
+    ];
+
+    // Besides the four the gate reads, the usual params members are listed so that their duplicate check
+    // needs no string allocation.
+    private static readonly byte[][] s_paramsMembers =
+    [
+        "name"u8.ToArray(), "uri"u8.ToArray(), "arguments"u8.ToArray(), "ref"u8.ToArray(),
+        "_meta"u8.ToArray(), "cursor"u8.ToArray(), "argument"u8.ToArray(), "context"u8.ToArray(),
+        "task"u8.ToArray(), "protocolVersion"u8.ToArray(), "capabilities"u8.ToArray(), "clientInfo"u8.ToArray(),
+        "level"u8.ToArray(), "progressToken"u8.ToArray(), "requestId"u8.ToArray(), "reason"u8.ToArray(),
+        "taskId"u8.ToArray(),
+    ];
+
+    private static readonly byte[][] s_refMembers = ["type"u8.ToArray(), "name"u8.ToArray(), "uri"u8.ToArray()];
+
+    private static readonly string[] s_messageMemberNames = ["jsonrpc", "id", "method", "params", "result", "error"];
+    private static readonly string[] s_paramsMemberNames = ["name", "uri", "arguments", "ref"];
+
+    private static readonly JsonReaderOptions s_readerOptions = new()
+    {
+        // One more than ours: SkipValue reports too-deep input as -32600 before the reader would throw.
+        MaxDepth = MaxDepth + 1,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    private static readonly InspectionFailure s_notUtf8 = Parse("Parse error: the body is not valid UTF-8.");
+    private static readonly InspectionFailure s_notJson = Parse("Parse error: the body is not valid JSON.");
+    private static readonly InspectionFailure s_notObjectOrArray = Invalid("Invalid Request: the body must be a JSON object or array.");
+    private static readonly InspectionFailure s_emptyBatch = Invalid("Invalid Request: empty batch.");
+    private static readonly InspectionFailure s_batchElement = Invalid("Invalid Request: every batch element must be an object.");
+    private static readonly InspectionFailure s_tooDeep = Invalid($"Invalid Request: nested deeper than {MaxDepth} levels.");
+    private static readonly InspectionFailure s_badJsonrpc = Invalid("Invalid Request: \"jsonrpc\" must be \"2.0\".");
+    private static readonly InspectionFailure s_badId = Invalid("Invalid Request: \"id\" must be a string, a number or null.");
+    private static readonly InspectionFailure s_badMethod = Invalid("Invalid Request: \"method\" must be a string.");
+    private static readonly InspectionFailure s_methodAndResult = Invalid("Invalid Request: a message cannot have both \"method\" and \"result\"/\"error\".");
+    private static readonly InspectionFailure s_resultAndError = Invalid("Invalid Request: a response cannot have both \"result\" and \"error\".");
+    private static readonly InspectionFailure s_responseWithoutId = Invalid("Invalid Request: a response needs an \"id\".");
+    private static readonly InspectionFailure s_noMethod = Invalid("Invalid Request: no \"method\", \"result\" or \"error\".");
+    private static readonly InspectionFailure s_nameRequired = Invalid("Invalid Request: \"params.name\" must be a string.");
+    private static readonly InspectionFailure s_uriRequired = Invalid("Invalid Request: \"params.uri\" must be a string.");
+    private static readonly InspectionFailure s_argumentsNotObject = Invalid("Invalid Request: \"params.arguments\" must be an object.");
+    private static readonly InspectionFailure s_refRequired = Invalid("Invalid Request: \"params.ref\" must be an object with a string \"type\".");
+    private static readonly InspectionFailure s_refName = Invalid("Invalid Request: \"params.ref.name\" must be a string.");
+    private static readonly InspectionFailure s_refUri = Invalid("Invalid Request: \"params.ref.uri\" must be a string.");
+    private static readonly InspectionFailure s_duplicateMember = Invalid("Invalid Request: duplicate member name.");
+    private static readonly InspectionFailure s_duplicateArgument = Invalid("Invalid Request: duplicate member name in \"params.arguments\".");
+    private static readonly InspectionFailure s_duplicateRef = Invalid("Invalid Request: duplicate member name in \"params.ref\".");
+    private static readonly InspectionFailure[] s_duplicateMessageMember = DuplicateFailures(s_messageMemberNames, string.Empty);
+    private static readonly InspectionFailure[] s_duplicateParamsMember = DuplicateFailures(s_paramsMemberNames, "params.");
+
+    public static InspectionResult Inspect(ReadOnlySpan<byte> utf8Body)
+    {
+        // Utf8JsonReader does not reject every invalid sequence inside strings; a peer that decodes leniently
+        // (U+FFFD) could then see a different name than we did.
+        if (!Utf8.IsValid(utf8Body))
+        {
+            return InspectionResult.Failed(s_notUtf8);
+        }
+
+        var reader = new Utf8JsonReader(utf8Body, s_readerOptions);
+        try
+        {
+            return InspectCore(ref reader, utf8Body);
+        }
+        catch (JsonException)
+        {
+            return InspectionResult.Failed(s_notJson);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString on text that cannot be unescaped to UTF-16 (a lone surrogate escape).
+            return InspectionResult.Failed(s_notJson);
+        }
+    }
+
+    private static InspectionResult InspectCore(ref Utf8JsonReader reader, ReadOnlySpan<byte> source)
+    {
+        if (!reader.Read())
+        {
+            return InspectionResult.Failed(s_notJson);
+        }
+
+        InspectionResult result;
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            var failure = ReadMessage(ref reader, source, out var message);
+            if (failure is not null)
+            {
+                return InspectionResult.Failed(failure);
+            }
+
+            result = InspectionResult.Success(isBatch: false, [message!]);
+        }
+        else if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            var messages = new List<InspectedMessage>();
+            while (true)
+            {
+                if (!reader.Read())
+                {
+                    return InspectionResult.Failed(s_notJson);
+                }
+
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    break;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return InspectionResult.Failed(s_batchElement);
+                }
+
+                var failure = ReadMessage(ref reader, source, out var message);
+                if (failure is not null)
+                {
+                    return InspectionResult.Failed(failure);
+                }
+
+                messages.Add(message!);
+            }
+
+            if (messages.Count == 0)
+            {
+                return InspectionResult.Failed(s_emptyBatch);
+            }
+
+            result = InspectionResult.Success(isBatch: true, messages);
+        }
+        else
+        {
+            // Still has to be JSON: "tru" is a parse error, "true" an invalid request.
+            reader.Skip();
+            return reader.Read() ? InspectionResult.Failed(s_notJson) : InspectionResult.Failed(s_notObjectOrArray);
+        }
+
+        // Only whitespace may follow the value (the reader throws on anything else).
+        return reader.Read() ? InspectionResult.Failed(s_notJson) : result;
+    }
+
+    private static InspectionFailure? ReadMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, out InspectedMessage? message)
+    {
+        message = null;
+        if (reader.CurrentDepth >= MaxDepth)
+        {
+            return s_tooDeep;
+        }
+
+        var members = default(MemberSet);
+        string? method = null;
+        var id = default(JsonRpcId);
+        var parameters = default(ParamsInfo);
+
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return s_notJson;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            var member = Match(ref reader, s_messageMembers);
+            if (!members.TryAdd(ref reader, member))
+            {
+                return member >= 0 ? s_duplicateMessageMember[member] : s_duplicateMember;
+            }
+
+            reader.Read();
+            switch (member)
+            {
+                case Jsonrpc:
+                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("2.0"u8))
+                    {
+                        return s_badJsonrpc;
+                    }
+
+                    break;
+                case Id:
+                    if (!JsonRpcId.TryRead(ref reader, source, out id))
+                    {
+                        return s_badId;
+                    }
+
+                    if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
+                    {
+                        // Throws for escapes that do not decode (caught as a parse error), so the id is usable later.
+                        _ = reader.GetString();
+                    }
+
+                    break;
+                case Method:
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return s_badMethod;
+                    }
+
+                    method = ReadMethod(ref reader);
+                    break;
+                case Params:
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        var failure = ReadParams(ref reader, ref parameters);
+                        if (failure is not null)
+                        {
+                            return failure;
+                        }
+                    }
+                    else if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    break;
+                default:
+                    if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    break;
+            }
+        }
+
+        if (!members.Has(Jsonrpc))
+        {
+            return s_badJsonrpc;
+        }
+
+        var hasResult = members.Has(Result);
+        var hasError = members.Has(Error);
+        var hasId = members.Has(Id);
+        JsonRpcMessageKind kind;
+        if (method is not null)
+        {
+            if (hasResult || hasError)
+            {
+                return s_methodAndResult;
+            }
+
+            kind = hasId ? JsonRpcMessageKind.Request : JsonRpcMessageKind.Notification;
+            var failure = CheckTarget(method, ref parameters);
+            if (failure is not null)
+            {
+                return failure;
+            }
+        }
+        else if (hasResult || hasError)
+        {
+            if (hasResult && hasError)
+            {
+                return s_resultAndError;
+            }
+
+            if (!hasId)
+            {
+                return s_responseWithoutId;
+            }
+
+            kind = JsonRpcMessageKind.Response;
+        }
+        else
+        {
+            return s_noMethod;
+        }
+
+        message = new InspectedMessage
+        {
+            Kind = kind,
+            Method = method,
+            Id = id,
+            Name = parameters.Name,
+            Uri = parameters.Uri,
+            ArgumentKeys = (IReadOnlyList<string>?)parameters.ArgumentKeys ?? [],
+            Ref = parameters.HasRef ? new CompletionReference(parameters.RefType, parameters.RefName, parameters.RefUri) : null,
+        };
+        return null;
+    }
+
+    private static InspectionFailure? CheckTarget(string method, ref ParamsInfo parameters)
+    {
+        switch (method)
+        {
+            case McpMethods.ToolsCall:
+                if (parameters.ArgumentsNotObject)
+                {
+                    return s_argumentsNotObject;
+                }
+
+                return parameters.Name is null ? s_nameRequired : null;
+            case McpMethods.PromptsGet:
+                return parameters.Name is null ? s_nameRequired : null;
+            case McpMethods.ResourcesRead:
+            case McpMethods.ResourcesSubscribe:
+            case McpMethods.ResourcesUnsubscribe:
+                return parameters.Uri is null ? s_uriRequired : null;
+            case McpMethods.CompletionComplete:
+                if (!parameters.HasRef || parameters.RefType is null)
+                {
+                    return s_refRequired;
+                }
+
+                if (parameters.RefNameNotString || (parameters.RefType == CompletionReference.PromptType && parameters.RefName is null))
+                {
+                    return s_refName;
+                }
+
+                if (parameters.RefUriNotString || (parameters.RefType == CompletionReference.ResourceType && parameters.RefUri is null))
+                {
+                    return s_refUri;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static InspectionFailure? ReadParams(ref Utf8JsonReader reader, ref ParamsInfo parameters)
+    {
+        if (reader.CurrentDepth >= MaxDepth)
+        {
+            return s_tooDeep;
+        }
+
+        var members = default(MemberSet);
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return s_notJson;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return null;
+            }
+
+            var member = Match(ref reader, s_paramsMembers);
+            if (!members.TryAdd(ref reader, member))
+            {
+                return member is >= 0 and < 4 ? s_duplicateParamsMember[member] : s_duplicateMember;
+            }
+
+            reader.Read();
+            switch (member)
+            {
+                case PName:
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        parameters.Name = reader.GetString();
+                    }
+                    else if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    break;
+                case PUri:
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        parameters.Uri = reader.GetString();
+                    }
+                    else if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    break;
+                case PArguments:
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        var failure = ReadArgumentKeys(ref reader, ref parameters);
+                        if (failure is not null)
+                        {
+                            return failure;
+                        }
+                    }
+                    else
+                    {
+                        parameters.ArgumentsNotObject = true;
+                        if (!SkipValue(ref reader))
+                        {
+                            return s_tooDeep;
+                        }
+                    }
+
+                    break;
+                case PRef:
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        var failure = ReadRef(ref reader, ref parameters);
+                        if (failure is not null)
+                        {
+                            return failure;
+                        }
+                    }
+                    else if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    break;
+                default:
+                    if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static InspectionFailure? ReadArgumentKeys(ref Utf8JsonReader reader, ref ParamsInfo parameters)
+    {
+        if (reader.CurrentDepth >= MaxDepth)
+        {
+            return s_tooDeep;
+        }
+
+        var members = default(MemberSet);
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return s_notJson;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                parameters.ArgumentKeys = members.Others;
+                return null;
+            }
+
+            if (!members.TryAdd(ref reader, -1))
+            {
+                return s_duplicateArgument;
+            }
+
+            reader.Read();
+            if (!SkipValue(ref reader))
+            {
+                return s_tooDeep;
+            }
+        }
+    }
+
+    private static InspectionFailure? ReadRef(ref Utf8JsonReader reader, ref ParamsInfo parameters)
+    {
+        if (reader.CurrentDepth >= MaxDepth)
+        {
+            return s_tooDeep;
+        }
+
+        parameters.HasRef = true;
+        var members = default(MemberSet);
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return s_notJson;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return null;
+            }
+
+            var member = Match(ref reader, s_refMembers);
+            if (!members.TryAdd(ref reader, member))
+            {
+                return s_duplicateRef;
+            }
+
+            reader.Read();
+            var isString = reader.TokenType == JsonTokenType.String;
+            switch (member)
+            {
+                case RType when isString:
+                    parameters.RefType = reader.GetString();
+                    break;
+                case RName when isString:
+                    parameters.RefName = reader.GetString();
+                    break;
+                case RName:
+                    parameters.RefNameNotString = true;
+                    break;
+                case RUri when isString:
+                    parameters.RefUri = reader.GetString();
+                    break;
+                case RUri:
+                    parameters.RefUriNotString = true;
+                    break;
+                default:
+                    break;
+            }
+
+            if (!isString && !SkipValue(ref reader))
+            {
+                return s_tooDeep;
+            }
+        }
+    }
+
+    private static string ReadMethod(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return McpMethods.Intern(reader.ValueSpan);
+        }
+
+        // Unescaped text is never longer than its escaped form.
+        var length = reader.ValueSpan.Length;
+        if (length <= 256)
+        {
+            Span<byte> buffer = stackalloc byte[256];
+            var written = reader.CopyString(buffer);
+            return McpMethods.Intern(buffer[..written]);
+        }
+
+        var unescaped = new byte[length];
+        var count = reader.CopyString(unescaped);
+        return McpMethods.Intern(unescaped.AsSpan(0, count));
+    }
+
+    /// <summary>Index of the current property name (compared unescaped) in <paramref name="names"/>, or -1.</summary>
+    private static int Match(ref Utf8JsonReader reader, byte[][] names)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            var span = reader.ValueSpan;
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (span.SequenceEqual(names[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Skips the value at the reader (already on its first token). False when it nests too deep.</summary>
+    internal static bool SkipValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return true;
+        }
+
+        var depth = reader.CurrentDepth;
+        if (depth >= MaxDepth)
+        {
+            return false;
+        }
+
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    if (reader.CurrentDepth >= MaxDepth)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    if (reader.CurrentDepth == depth)
+                    {
+                        return true;
+                    }
+
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        // The reader throws on truncated final input before this; kept so the loop has an exit.
+        throw new JsonException("Truncated JSON.");
+    }
+
+    private static InspectionFailure Parse(string message) => new(InspectionFailure.ParseErrorCode, message);
+
+    private static InspectionFailure Invalid(string message) => new(InspectionFailure.InvalidRequestCode, message);
+
+    private static InspectionFailure[] DuplicateFailures(string[] names, string prefix)
+    {
+        var result = new InspectionFailure[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            result[i] = Invalid($"Invalid Request: duplicate member \"{prefix}{names[i]}\".");
+        }
+
+        return result;
+    }
+
+    private struct ParamsInfo
+    {
+        public string? Name;
+        public string? Uri;
+        public List<string>? ArgumentKeys;
+        public bool ArgumentsNotObject;
+        public bool HasRef;
+        public string? RefType;
+        public string? RefName;
+        public string? RefUri;
+        public bool RefNameNotString;
+        public bool RefUriNotString;
+    }
+}

@@ -1,0 +1,549 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Policy.Classification;
+
+namespace McpGate.Mcp.Lists;
+
+/// <summary>
+/// Removes the items a caller may not see from a <c>tools/list</c>, <c>prompts/list</c>, <c>resources/list</c> or
+/// <c>resources/templates/list</c> response. The output is the input with only the item array rewritten: every other
+/// byte (including <c>nextCursor</c>, <c>_meta</c>, whitespace) is copied unchanged, kept items are copied raw, and
+/// when nothing is hidden the output is the input. Error responses and other results pass unchanged. Every
+/// occurrence of the array is filtered (a duplicate <c>result</c> or <c>tools</c> member cannot smuggle items past),
+/// and a batch of responses has each element filtered.
+/// </summary>
+public static class ListResponseFilter
+{
+    /// <summary>The JSON-RPC code written in place of a list response that could not be read.</summary>
+    public const int MalformedErrorCode = -32603;
+
+    private static readonly JsonReaderOptions s_readerOptions = new()
+    {
+        // Tool input schemas can nest; a response deeper than this is treated as malformed, never passed on.
+        MaxDepth = 256,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    /// <summary>
+    /// Filters <paramref name="jsonRpcResponse"/> into <paramref name="output"/>. <paramref name="requestId"/> is
+    /// only used for the error written when the response cannot be read (see <see cref="ListFilterOutcome.IsMalformed"/>).
+    /// </summary>
+    public static ListFilterOutcome Filter(
+        ReadOnlySpan<byte> jsonRpcResponse,
+        ListKind kind,
+        IListItemVisibility visibility,
+        IBufferWriter<byte> output,
+        JsonRpcId requestId = default)
+    {
+        ArgumentNullException.ThrowIfNull(visibility);
+        ArgumentNullException.ThrowIfNull(output);
+        var scan = Scan(jsonRpcResponse, kind, visibility);
+        WriteOutput(jsonRpcResponse, scan, requestId, output);
+        return scan.ToOutcome();
+    }
+
+    internal static ListScan Scan(ReadOnlySpan<byte> json, ListKind kind, IListItemVisibility visibility)
+    {
+        var scan = new ListScan(kind, visibility);
+        if (!Utf8.IsValid(json))
+        {
+            scan.IsMalformed = true;
+            return scan;
+        }
+
+        var reader = new Utf8JsonReader(json, s_readerOptions);
+        try
+        {
+            if (!reader.Read())
+            {
+                scan.IsMalformed = true;
+                return scan;
+            }
+
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                ScanMessage(ref reader, json, scan);
+            }
+            else if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        ScanMessage(ref reader, json, scan);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            if (reader.Read())
+            {
+                scan.IsMalformed = true;
+            }
+        }
+        catch (JsonException)
+        {
+            scan.IsMalformed = true;
+        }
+        catch (InvalidOperationException)
+        {
+            scan.IsMalformed = true;
+        }
+
+        return scan;
+    }
+
+    internal static void WriteOutput(ReadOnlySpan<byte> json, ListScan scan, JsonRpcId requestId, IBufferWriter<byte> output)
+    {
+        if (scan.IsMalformed)
+        {
+            WriteMalformedError(requestId, output);
+            return;
+        }
+
+        if (!scan.AnyHidden)
+        {
+            output.Write(json);
+            return;
+        }
+
+        var position = 0;
+        foreach (var region in scan.Regions)
+        {
+            output.Write(json[position..region.Start]);
+            if (!region.HasHidden)
+            {
+                output.Write(json[region.Start..region.End]);
+            }
+            else
+            {
+                output.Write("["u8);
+                for (var i = 0; i < region.KeptCount; i++)
+                {
+                    if (i > 0)
+                    {
+                        output.Write(","u8);
+                    }
+
+                    var item = scan.Kept[region.FirstKept + i];
+                    output.Write(json[item.Start..item.End]);
+                }
+
+                output.Write("]"u8);
+            }
+
+            position = region.End;
+        }
+
+        output.Write(json[position..]);
+    }
+
+    private static void WriteMalformedError(JsonRpcId requestId, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WritePropertyName("id"u8);
+        requestId.WriteTo(writer);
+        writer.WriteStartObject("error"u8);
+        writer.WriteNumber("code"u8, MalformedErrorCode);
+        writer.WriteString("message"u8, "upstream_list_unreadable"u8);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void ScanMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ListScan scan)
+    {
+        var id = default(JsonRpcId);
+        var isResponse = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("result"u8))
+            {
+                isResponse = true;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ScanResult(ref reader, scan);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                if (JsonRpcId.TryRead(ref reader, json, out var read))
+                {
+                    // A duplicate id is recorded too: matching any of them can only filter more.
+                    if (id.IsPresent)
+                    {
+                        scan.AddResponseId(id);
+                    }
+
+                    id = read;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                isResponse |= reader.ValueTextEquals("error"u8);
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (isResponse && id.IsPresent)
+        {
+            scan.AddResponseId(id);
+        }
+    }
+
+    private static void ScanResult(ref Utf8JsonReader reader, ListScan scan)
+    {
+        var arrayName = scan.ArrayName;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var isItems = reader.ValueTextEquals(arrayName);
+            reader.Read();
+            if (isItems && reader.TokenType == JsonTokenType.StartArray)
+            {
+                ScanItems(ref reader, scan);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ScanItems(ref Utf8JsonReader reader, ListScan scan)
+    {
+        scan.IsList = true;
+        var start = (int)reader.TokenStartIndex;
+        var firstKept = scan.Kept.Count;
+        var hasHidden = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var itemStart = (int)reader.TokenStartIndex;
+            var visible = reader.TokenType == JsonTokenType.StartObject ? ScanItem(ref reader, scan) : SkipInvalidItem(ref reader);
+            if (visible)
+            {
+                scan.Kept.Add(new ItemRange(itemStart, (int)reader.BytesConsumed));
+            }
+            else
+            {
+                hasHidden = true;
+            }
+        }
+
+        var end = (int)reader.BytesConsumed;
+        scan.AnyHidden |= hasHidden;
+        scan.Regions.Add(new ArrayRegion(start, end, firstKept, scan.Kept.Count - firstKept, hasHidden));
+    }
+
+    private static bool SkipInvalidItem(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return false;
+    }
+
+    /// <summary>Reads one item object and asks whether it is visible. The reader ends on the item's EndObject.</summary>
+    private static bool ScanItem(ref Utf8JsonReader reader, ListScan scan)
+    {
+        if (scan.Kind == ListKind.Tools)
+        {
+            return ScanTool(ref reader, scan);
+        }
+
+        var keyName = scan.KeyName;
+        string? key = null;
+        var valid = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var isKey = reader.ValueTextEquals(keyName);
+            reader.Read();
+            if (!isKey)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (key is not null || reader.TokenType != JsonTokenType.String)
+            {
+                valid = false;
+            }
+
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                key = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        var visible = valid && key is not null && scan.Kind switch
+        {
+            ListKind.Prompts => scan.Visibility.IsPromptVisible(key),
+            ListKind.Resources => scan.Visibility.IsResourceVisible(key),
+            _ => scan.Visibility.IsResourceTemplateVisible(key),
+        };
+        if (!visible && key is not null)
+        {
+            scan.AddHidden(key);
+        }
+
+        return visible;
+    }
+
+    private static bool ScanTool(ref Utf8JsonReader reader, ListScan scan)
+    {
+        string? name = null;
+        string? description = null;
+        List<string>? properties = null;
+        bool? readOnlyHint = null;
+        bool? destructiveHint = null;
+        var valid = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                if (name is not null || reader.TokenType != JsonTokenType.String)
+                {
+                    valid = false;
+                }
+
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    name = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("description"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    description = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("inputSchema"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    properties = ReadPropertyNames(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("annotations"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadHints(ref reader, ref readOnlyHint, ref destructiveHint);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (name is null)
+        {
+            return false;
+        }
+
+        var tool = new ToolDescriptor(name, description, (IReadOnlyList<string>?)properties ?? [], readOnlyHint, destructiveHint);
+        scan.AddTool(tool);
+        var visible = valid && scan.Visibility.IsToolVisible(tool);
+        if (!visible)
+        {
+            scan.AddHidden(name);
+        }
+
+        return visible;
+    }
+
+    /// <summary>Top-level names of <c>inputSchema.properties</c>; the reader starts and ends on the schema object.</summary>
+    private static List<string>? ReadPropertyNames(ref Utf8JsonReader reader)
+    {
+        List<string>? names = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var isProperties = reader.ValueTextEquals("properties"u8);
+            reader.Read();
+            if (!isProperties || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            names ??= [];
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                names.Add(reader.GetString()!);
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return names;
+    }
+
+    private static void ReadHints(ref Utf8JsonReader reader, ref bool? readOnlyHint, ref bool? destructiveHint)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var isReadOnly = reader.ValueTextEquals("readOnlyHint"u8);
+            var isDestructive = !isReadOnly && reader.ValueTextEquals("destructiveHint"u8);
+            reader.Read();
+            bool? value = reader.TokenType switch
+            {
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                _ => null,
+            };
+
+            // The last one wins, as with JavaScript's JSON.parse.
+            if (isReadOnly)
+            {
+                readOnlyHint = value;
+            }
+            else if (isDestructive)
+            {
+                destructiveHint = value;
+            }
+
+            reader.Skip();
+        }
+    }
+
+    internal readonly record struct ItemRange(int Start, int End);
+
+    internal readonly record struct ArrayRegion(int Start, int End, int FirstKept, int KeptCount, bool HasHidden);
+
+    internal sealed class ListScan
+    {
+        private static readonly byte[] s_tools = "tools"u8.ToArray();
+        private static readonly byte[] s_prompts = "prompts"u8.ToArray();
+        private static readonly byte[] s_resources = "resources"u8.ToArray();
+        private static readonly byte[] s_resourceTemplates = "resourceTemplates"u8.ToArray();
+        private static readonly byte[] s_name = "name"u8.ToArray();
+        private static readonly byte[] s_uri = "uri"u8.ToArray();
+        private static readonly byte[] s_uriTemplate = "uriTemplate"u8.ToArray();
+
+        private List<string>? _hidden;
+        private List<ToolDescriptor>? _tools;
+        private List<JsonRpcId>? _responseIds;
+
+        public ListScan(ListKind kind, IListItemVisibility visibility)
+        {
+            Kind = kind;
+            Visibility = visibility;
+            ArrayName = ArrayNameUtf8(kind);
+            KeyName = KeyNameUtf8(kind);
+        }
+
+        public ListKind Kind { get; }
+
+        public IListItemVisibility Visibility { get; }
+
+        public byte[] ArrayName { get; }
+
+        public byte[] KeyName { get; }
+
+        public bool IsList { get; set; }
+
+        public bool IsMalformed { get; set; }
+
+        public bool AnyHidden { get; set; }
+
+        public List<ItemRange> Kept { get; } = [];
+
+        public List<ArrayRegion> Regions { get; } = [];
+
+        public IReadOnlyList<JsonRpcId> ResponseIds => (IReadOnlyList<JsonRpcId>?)_responseIds ?? [];
+
+        public void AddHidden(string key) => (_hidden ??= []).Add(key);
+
+        public void AddTool(ToolDescriptor tool) => (_tools ??= []).Add(tool);
+
+        public void AddResponseId(JsonRpcId id) => (_responseIds ??= []).Add(id);
+
+        public bool HasResponseId(JsonRpcId id)
+        {
+            if (_responseIds is null)
+            {
+                return false;
+            }
+
+            foreach (var candidate in _responseIds)
+            {
+                if (candidate == id)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public ListFilterOutcome ToOutcome() => new(
+            Kind,
+            IsList && !IsMalformed,
+            IsMalformed,
+            IsMalformed ? 0 : Kept.Count,
+            IsMalformed ? [] : (IReadOnlyList<string>?)_hidden ?? [],
+            IsMalformed ? [] : (IReadOnlyList<ToolDescriptor>?)_tools ?? [],
+            ResponseIds);
+
+        private static byte[] ArrayNameUtf8(ListKind kind) => kind switch
+        {
+            ListKind.Tools => s_tools,
+            ListKind.Prompts => s_prompts,
+            ListKind.Resources => s_resources,
+            _ => s_resourceTemplates,
+        };
+
+        private static byte[] KeyNameUtf8(ListKind kind) => kind switch
+        {
+            ListKind.Tools or ListKind.Prompts => s_name,
+            ListKind.Resources => s_uri,
+            _ => s_uriTemplate,
+        };
+    }
+}

@@ -1,0 +1,81 @@
+using System.Buffers;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Mcp.Sse;
+
+namespace McpGate.Mcp.Lists;
+
+/// <summary>
+/// Copies an SSE response to a list request from the upstream to the client, rewriting only the data of the event
+/// that carries the response (gateway.md §1.2 step 8). Every other event (priming, comments, retry, notifications,
+/// server requests, responses to other ids) is written byte for byte, in order, and each event is flushed as soon as
+/// it is complete, so progress and keep-alives are never held back.
+/// </summary>
+public static class SseListFilter
+{
+    /// <param name="upstream">The upstream's <c>text/event-stream</c> body.</param>
+    /// <param name="client">Where the client's response body goes.</param>
+    /// <param name="requestId">The list request's id; a response to any other id passes unchanged.</param>
+    /// <param name="kind">The list that was requested.</param>
+    /// <param name="visibility">Decides which items stay.</param>
+    /// <param name="onFiltered">
+    /// Called before the response event is written: for the matching list result (also when nothing was hidden),
+    /// and for an event whose data could not be read as JSON, which is replaced by a JSON-RPC error for
+    /// <paramref name="requestId"/> (<see cref="ListFilterOutcome.IsMalformed"/>).
+    /// </param>
+    /// <param name="cancellationToken">Stops the copy.</param>
+    public static async Task CopyAsync(
+        Stream upstream,
+        Stream client,
+        JsonRpcId requestId,
+        ListKind kind,
+        IListItemVisibility visibility,
+        Func<ListFilterOutcome, ValueTask>? onFiltered,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(visibility);
+
+        using var reader = new SseEventReader(upstream);
+        ArrayBufferWriter<byte>? data = null;
+        ArrayBufferWriter<byte>? rewritten = null;
+        while (await reader.ReadAsync(cancellationToken) is { } sseEvent)
+        {
+            var output = sseEvent.Raw;
+            if (IsJsonMessage(sseEvent))
+            {
+                var scan = ListResponseFilter.Scan(sseEvent.Data.Span, kind, visibility);
+                var isResponse = scan.IsMalformed
+                    || (scan.IsList && (!requestId.IsPresent || scan.HasResponseId(requestId)));
+                if (isResponse)
+                {
+                    if (onFiltered is not null)
+                    {
+                        await onFiltered(scan.ToOutcome());
+                    }
+
+                    if (scan.IsMalformed || scan.AnyHidden)
+                    {
+                        data ??= new ArrayBufferWriter<byte>();
+                        rewritten ??= new ArrayBufferWriter<byte>();
+                        data.ResetWrittenCount();
+                        rewritten.ResetWrittenCount();
+                        ListResponseFilter.WriteOutput(sseEvent.Data.Span, scan, requestId, data);
+                        SseWriter.WriteWithData(rewritten, sseEvent, data.WrittenSpan);
+                        output = rewritten.WrittenMemory;
+                    }
+                }
+            }
+
+            await client.WriteAsync(output, cancellationToken);
+            await client.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// An event with data that is not blank (a priming event's empty data is not a message). An unterminated last
+    /// event is looked at too: whether a client drops it is up to its SSE parser.
+    /// </summary>
+    private static bool IsJsonMessage(SseEvent sseEvent) =>
+        sseEvent.HasData && sseEvent.Data.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0;
+}

@@ -1,0 +1,59 @@
+using McpGate.Gateway.Configuration;
+using McpGate.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+
+namespace McpGate.Gateway.Tests.Functional;
+
+public sealed class HotReloadTests
+{
+    [Fact]
+    public async Task ValidConfigChange_IsInForceForTheNextRequest()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        await using var bob = await GateClients.ConnectAsync(gate, GatePolicies.BobToken, UpstreamEra.Stateless2026);
+        var store = gate.Services.GetRequiredService<GateStateStore>();
+        var before = store.Current.Revision;
+
+        // bob becomes a dev.
+        await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace("\"bob\": { \"roles\": [\"reader\"] }", "\"bob\": { \"roles\": [\"dev\"] }", StringComparison.Ordinal));
+        await WaitUntilAsync(() => store.Current.Revision > before);
+        var result = await bob.CallToolAsync("delete_file", GateClients.Args(("path", "x")));
+
+        result.IsError.Should().NotBe(true);
+        upstream.Spy.ExecutedToolCount("delete_file").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task InvalidConfigChange_IsRefused_AndTheLastGoodPolicyStaysInForce()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        await using var bob = await GateClients.ConnectAsync(gate, GatePolicies.BobToken, UpstreamEra.Stateless2026);
+        var store = gate.Services.GetRequiredService<GateStateStore>();
+
+        await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace("\"access\": \"read\", \"tools\"", "\"acess\": \"read\", \"tools\"", StringComparison.Ordinal));
+        await WaitUntilAsync(() => store.RefusedReloads > 0);
+        var denied = () => bob.CallToolAsync("delete_file", GateClients.Args(("path", "x"))).AsTask();
+        var allowed = await bob.CallToolAsync("read_file", GateClients.Args(("path", "/public/notes.txt")));
+
+        await denied.Should().ThrowAsync<McpProtocolException>();
+        allowed.IsError.Should().NotBe(true);
+        store.LastReloadError.Should().Contain("acess");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met within 15 s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using McpGate.Gateway.Hosting;
+using McpGate.Policy.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpGate.Gateway.Tests.Functional;
+
+/// <summary>The real gate (same composition root as <c>mcp serve</c>) on a dynamic loopback port, with its config in a temp dir.</summary>
+internal sealed class RunningGate : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningGate(WebApplication app, string directory, Uri baseUrl)
+    {
+        _app = app;
+        Directory = directory;
+        BaseUrl = baseUrl;
+    }
+
+    public string Directory { get; }
+
+    public string ConfigPath => Path.Combine(Directory, "servers.json");
+
+    public string AuditDirectory => Path.Combine(Directory, "audit");
+
+    public Uri BaseUrl { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public Uri McpUrl(string alias) => new(BaseUrl, "/mcp/" + alias);
+
+    public static async Task<RunningGate> StartAsync(string configJson, Action<WebApplicationBuilder>? configure = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "mcpgate-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var configPath = Path.Combine(directory, "servers.json");
+        await File.WriteAllTextAsync(configPath, configJson);
+        var config = ConfigLoader.Load(configPath);
+        var app = GatewayApplication.Build(config, new ListenAddress(IPAddress.Loopback, 0, IsLocalhostName: false), Path.Combine(directory, "audit", "mcpgate-.jsonl"), configure);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningGate(app, directory, new Uri(address));
+    }
+
+    /// <summary>Every audit line written so far, parsed.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> AuditLines()
+    {
+        var lines = new List<System.Text.Json.JsonElement>();
+        if (!System.IO.Directory.Exists(AuditDirectory))
+        {
+            return lines;
+        }
+
+        foreach (var file in System.IO.Directory.GetFiles(AuditDirectory, "*.jsonl"))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Length > 0)
+                {
+                    lines.Add(System.Text.Json.JsonDocument.Parse(line).RootElement.Clone());
+                }
+            }
+        }
+
+        return lines;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using McpGate.Policy.Classification;
+using McpGate.Policy.Configuration;
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Policy.Tests.Support;
+
+/// <summary>Builds configs and evaluators from JSON the way the gateway does: through <see cref="ConfigLoader"/>.</summary>
+internal static class Policies
+{
+    public const string SourcePath = "/etc/mcpgate/test-servers.json";
+
+    public const string Servers = """
+        "mcpServers": {
+          "github": { "url": "http://127.0.0.1:3101/mcp" },
+          "grafana": { "url": "http://127.0.0.1:3102/mcp" },
+          "databricks": { "url": "http://127.0.0.1:3103/mcp" },
+          "sentry": { "url": "http://127.0.0.1:3104/mcp" },
+          "prod-db": { "url": "http://127.0.0.1:3105/mcp" }
+        }
+        """;
+
+    public static GateConfig Parse(string json, IReadOnlyDictionary<string, string>? environment = null) =>
+        ConfigLoader.Parse(json, SourcePath, name => environment is not null && environment.TryGetValue(name, out var value) ? value : null);
+
+    /// <summary>A config with the standard test upstreams and the given <c>serverAuth.acl</c> object.</summary>
+    public static PolicyEvaluator Acl(string aclJson) =>
+        Parse($$"""{ {{Servers}}, "serverAuth": { "acl": {{aclJson}} } }""").Evaluator;
+
+    /// <summary>The same ACL compiled with no upstreams configured, so every alias takes the unindexed path.</summary>
+    public static PolicyEvaluator AclWithoutAliases(string aclJson) =>
+        Parse($$"""{ "mcpServers": {}, "serverAuth": { "acl": {{aclJson}} } }""").Evaluator;
+
+    public static ConfigLoadException Fails(string json, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var act = () => Parse(json, environment);
+        return act.Should().Throw<ConfigLoadException>().Which;
+    }
+}
+
+internal static class Identities
+{
+    public static Identity Of(string? subject, params string[] roles) => new(subject, roles, AuthSource.CommandLine);
+}
+
+internal static class Classified
+{
+    public static readonly ToolClassification Read = new(ToolKind.Read, ClassificationSource.Classifier, 0.5, ["name token 'get' → read (+1)"], false, 3);
+    public static readonly ToolClassification Write = new(ToolKind.Write, ClassificationSource.Override, 1.0, ["tool_acl.write"], false, 0);
+    public static readonly ToolClassification Ambiguous = new(ToolKind.Ambiguous, ClassificationSource.Fallback, 0.0, [], false, 0);
+
+    /// <summary>read | write | ambiguous | unknown (null).</summary>
+    public static ToolClassification? Named(string column) => column switch
+    {
+        "read" => Read,
+        "write" => Write,
+        "ambiguous" => Ambiguous,
+        "unknown" => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, null),
+    };
+}
