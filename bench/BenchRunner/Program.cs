@@ -47,7 +47,7 @@ try
     if (parsed.WriteDocs)
     {
         var doc = Path.Combine(parsed.Repo, "docs", "performance.md");
-        Report.WriteDocs(doc, markdown);
+        Report.WriteDocs(doc, parsed.Mode, markdown);
         Console.WriteLine($"rewrote the generated section of {doc}");
     }
 
