@@ -54,12 +54,18 @@ public static class GatewayHost
             return 0;
         }
 
-        await WriteBannerAsync(output, app, config, options.AuditLogPath ?? config.Gateway.Audit.Path);
+        var address = await WriteBannerAsync(output, app, config, options.AuditLogPath ?? config.Gateway.Audit.Path);
+        if (options.OnListening is { } onListening)
+        {
+            await onListening(output, address);
+            await output.FlushAsync(cancellationToken);
+        }
+
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
-    private static async Task WriteBannerAsync(TextWriter output, WebApplication app, GateConfig config, string auditPath)
+    private static async Task<string> WriteBannerAsync(TextWriter output, WebApplication app, GateConfig config, string auditPath)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
         await output.WriteLineAsync($"McpGate listening on {address}");
@@ -88,5 +94,6 @@ public static class GatewayHost
         }
 
         await output.FlushAsync();
+        return address;
     }
 }

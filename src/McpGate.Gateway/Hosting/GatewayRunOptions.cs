@@ -14,4 +14,7 @@ public sealed record GatewayRunOptions
 
     /// <summary><c>--allow-remote</c>: permit a non-loopback listen address.</summary>
     public bool AllowRemote { get; init; }
+
+    /// <summary>Called once the gate listens, after the startup banner, with the address it listens on.</summary>
+    public Func<TextWriter, string, Task>? OnListening { get; init; }
 }
