@@ -410,8 +410,11 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
     private string BenchDll(string project) =>
         Path.Combine(options.RepoRoot, "bench", project, "bin", options.Configuration, "net10.0", project + ".dll");
 
+    /// <summary>The built <c>mcp</c>; <c>BENCH_GATE_DLL</c> points the bench at another build of it (e.g. to compare a branch).</summary>
     private string GateDll() =>
-        Path.Combine(options.RepoRoot, "src", "McpGate.Cli", "bin", options.Configuration, "net10.0", "mcp.dll");
+        Environment.GetEnvironmentVariable("BENCH_GATE_DLL") is { Length: > 0 } other
+            ? Path.GetFullPath(other)
+            : Path.Combine(options.RepoRoot, "src", "McpGate.Cli", "bin", options.Configuration, "net10.0", "mcp.dll");
 
     /// <summary>
     /// BareYarp (a Web SDK app) would default to server GC; it runs with whatever GC mode `mcp` ships with, so the

@@ -1,4 +1,7 @@
+using System.Reflection;
 using System.Text.Json.Serialization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Reports;
 
 namespace McpGate.Benchmarks;
@@ -51,7 +54,7 @@ internal static class MicroReport
                     parameters[parameter.Name.ToLowerInvariant()] = parameter.Value?.ToString() ?? "null";
                 }
 
-                var group = benchmark.Descriptor.Categories.Length > 0 ? benchmark.Descriptor.Categories[0] : benchmark.Descriptor.Type.Name;
+                var group = Group(benchmark.Descriptor);
                 cases.Add(new MicroCase(
                     group,
                     benchmark.Descriptor.WorkloadMethod.Name.ToLowerInvariant(),
@@ -64,6 +67,20 @@ internal static class MicroReport
         }
 
         return cases;
+    }
+
+    /// <summary>A method's own [BenchmarkCategory] wins over its class's, so one class can report two groups.</summary>
+    private static string Group(Descriptor descriptor)
+    {
+        var own = descriptor.WorkloadMethod.GetCustomAttribute<BenchmarkCategoryAttribute>();
+        if (own is { Categories.Length: > 0 })
+        {
+            return own.Categories[0];
+        }
+
+        return descriptor.Type.GetCustomAttribute<BenchmarkCategoryAttribute>() is { Categories.Length: > 0 } type
+            ? type.Categories[0]
+            : descriptor.Type.Name;
     }
 
     // A dry run has one measurement: its error margin is NaN, which JSON cannot carry.

@@ -62,11 +62,33 @@ public class ListFilterBenchmarks
     [Benchmark]
     public Task Sse() => FilterSse();
 
+    /// <summary>The same JSON scan with every tool visible: what parsing and copying cost without any policy work.</summary>
+    [Benchmark]
+    [BenchmarkCategory("list_filter_breakdown")]
+    public int JsonAllVisible()
+    {
+        _output.ResetWrittenCount();
+        return ListResponseFilter.Filter(_json, ListKind.Tools, AllVisible.Instance, _output, JsonRpcId.FromNumber(1)).Kept;
+    }
+
     private Task FilterSse()
     {
         _sse.Position = 0;
         _client.SetLength(0);
         return SseListFilter.CopyAsync(_sse, _client, JsonRpcId.FromNumber(1), ListKind.Tools, _visibility, null, CancellationToken.None);
+    }
+
+    private sealed class AllVisible : IListItemVisibility
+    {
+        public static readonly AllVisible Instance = new();
+
+        public bool IsToolVisible(ToolDescriptor tool) => true;
+
+        public bool IsPromptVisible(string name) => true;
+
+        public bool IsResourceVisible(string uri) => true;
+
+        public bool IsResourceTemplateVisible(string uriTemplate) => true;
     }
 
     /// <summary>What the gateway's list visibility does: classify through the cache, then decide.</summary>
