@@ -23,7 +23,7 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
     public async Task<LoadResults> RunAsync()
     {
-        var pin = options.Pin && Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset");
+        var pin = options.Pin && Machine.CpuCount() >= 2 && File.Exists("/usr/bin/taskset");
         var proxyCpu = pin ? ProxyCpu : null;
         var clientCpu = pin ? ClientCpu : null;
         var logs = Path.Combine(options.ResultsDir, "logs");
@@ -193,11 +193,14 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
     private async Task WarmUpAsync(List<Target> targets, Wrk wrk)
     {
-        log.WriteLine($"warm-up: {options.WarmupS} s tools/call + {Math.Max(1, options.WarmupS / 2)} s tools/list per target");
+        log.WriteLine($"warm-up per target: {options.WarmupS} s tools/call{(options.Mode == "quick" ? string.Empty : $" + {Math.Max(1, options.WarmupS / 2)} s tools/list")}");
         foreach (var target in targets)
         {
             Count(target, "call", await RunWrkAsync(wrk, target, "call", options.WarmupS, 0));
-            Count(target, "list", await RunWrkAsync(wrk, target, "list", Math.Max(1, options.WarmupS / 2), 0));
+            if (options.ListRounds > 0 && options.Mode != "quick")
+            {
+                Count(target, "list", await RunWrkAsync(wrk, target, "list", Math.Max(1, options.WarmupS / 2), 0));
+            }
         }
     }
 

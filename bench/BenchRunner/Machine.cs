@@ -8,7 +8,7 @@ namespace McpGate.Bench.Runner;
 internal static class Machine
 {
     public static MachineInfo Describe(string repoRoot) => new(
-        Environment.ProcessorCount,
+        CpuCount(),
         ReadField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         ReadMemTotalMb(),
         (ReadField("/etc/os-release", "PRETTY_NAME", '=') ?? RuntimeInformation.OSDescription).Trim('"'),
@@ -16,6 +16,24 @@ internal static class Machine
         FirstLine("wrk", ["-v"]) ?? "not installed",
         GitCommit(repoRoot),
         DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The machine's CPUs, not this process's: the runner itself runs pinned to one CPU, where
+    /// <see cref="Environment.ProcessorCount"/> says 1.
+    /// </summary>
+    public static int CpuCount()
+    {
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            var count = File.ReadLines("/proc/cpuinfo").Count(line => line.StartsWith("processor", StringComparison.Ordinal));
+            if (count > 0)
+            {
+                return count;
+            }
+        }
+
+        return Environment.ProcessorCount;
+    }
 
     private static string? ReadField(string path, string key, char separator = ':')
     {

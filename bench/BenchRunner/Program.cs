@@ -37,7 +37,7 @@ try
         load = JsonSerializer.Deserialize(await File.ReadAllTextAsync(parsed.Load), BenchJson.Default.LoadResults);
     }
 
-    var summary = Report.Build(Machine.Describe(parsed.Repo), parsed.Text, micro, load);
+    var summary = Report.Build(Machine.Describe(parsed.Repo), parsed.Text, parsed.Mode, micro, load);
     var summaryPath = Path.Combine(parsed.Results, "summary.json");
     await File.WriteAllTextAsync(summaryPath, JsonSerializer.Serialize(summary, BenchJson.Default.Summary));
     var markdown = Report.Render(summary);

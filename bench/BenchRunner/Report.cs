@@ -12,13 +12,15 @@ internal static class Report
 
     private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
-    public static Summary Build(MachineInfo machine, string command, MicroResults? micro, LoadResults? load) => new()
+    /// <summary>Targets are judged on real runs only: a --quick run's numbers are a smoke test.</summary>
+    public static Summary Build(MachineInfo machine, string command, string mode, MicroResults? micro, LoadResults? load) => new()
     {
         Machine = machine,
         Command = command,
+        Mode = mode,
         Micro = micro,
         Load = load,
-        Targets = CheckTargets(micro, load),
+        Targets = mode == "quick" ? [] : CheckTargets(micro, load),
     };
 
     public static string Render(Summary summary)
@@ -29,6 +31,12 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(s_inv, $"Command: `{summary.Command}`");
         md.AppendLine();
+        if (summary.Mode == "quick")
+        {
+            md.AppendLine("**Quick run: a smoke test on the Debug build with BenchmarkDotNet's dry job and 2-second load runs. The numbers below mean nothing and no target is judged.**");
+            md.AppendLine();
+        }
+
         RenderTargets(md, summary.Targets);
         if (summary.Load is { } load)
         {

@@ -186,6 +186,9 @@ internal sealed record Summary
 
     public required string Command { get; init; }
 
+    /// <summary><c>default</c>, <c>quick</c> (a smoke test) or <c>soak</c>.</summary>
+    public required string Mode { get; init; }
+
     public MicroResults? Micro { get; init; }
 
     public LoadResults? Load { get; init; }
