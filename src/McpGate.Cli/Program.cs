@@ -1,1 +1,3 @@
-return 0;
+using McpGate.Cli;
+
+return await McpCommand.InvokeAsync(args, McpCommand.CreateInvocationConfiguration());

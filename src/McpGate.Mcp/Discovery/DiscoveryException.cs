@@ -25,7 +25,7 @@ public enum DiscoveryFailure
 public sealed class DiscoveryException : Exception
 {
     public DiscoveryException(string server, Uri url, DiscoveryFailure failure, string cause, Exception? innerException = null)
-        : base($"cannot discover tools of server '{server}' at {url}: {cause}", innerException)
+        : base($"cannot discover tools of server '{server}' at {Redact(url)}: {cause}", innerException)
     {
         Server = server;
         Url = url;
@@ -42,6 +42,16 @@ public sealed class DiscoveryException : Exception
 
     /// <summary>The cause alone, e.g. <c>HTTP 401 (Unauthorized)</c>.</summary>
     public string Cause { get; }
+
+    /// <summary>
+    /// The URL without user info or query: either may carry a credential, and this message reaches consoles, CI logs
+    /// and <c>/readyz</c>.
+    /// </summary>
+    public static string Redact(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+    }
 
     /// <summary>The HTTP status, when <see cref="Failure"/> is <see cref="DiscoveryFailure.HttpError"/>.</summary>
     public HttpStatusCode? StatusCode { get; init; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpGate.Gateway.Audit;
+using McpGate.Policy.Configuration;
 
 namespace McpGate.Cli.Commands.Audit;
 
@@ -15,8 +16,6 @@ namespace McpGate.Cli.Commands.Audit;
 /// </remarks>
 internal static partial class AuditConfigLookup
 {
-    public const string ConfigEnvironmentVariable = "MCP_CONFIG_PATH";
-
     private static readonly JsonDocumentOptions s_options = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
@@ -26,32 +25,18 @@ internal static partial class AuditConfigLookup
     /// <summary>The audit path, or an error naming the file and what is wrong with it.</summary>
     public static (string? Path, string? Error) FindAuditPath(string? explicitConfig)
     {
-        string? configPath;
-        if (!string.IsNullOrWhiteSpace(explicitConfig))
+        string configPath;
+        try
         {
-            if (!File.Exists(explicitConfig))
-            {
-                return (null, $"{explicitConfig}: config file not found (--config)");
-            }
-
-            configPath = explicitConfig;
+            configPath = ConfigLocator.Resolve(explicitConfig);
         }
-        else if (Environment.GetEnvironmentVariable(ConfigEnvironmentVariable) is { Length: > 0 } fromEnvironment)
+        catch (ConfigLoadException ex)
         {
-            if (!File.Exists(fromEnvironment))
-            {
-                return (null, $"{fromEnvironment}: config file not found (${ConfigEnvironmentVariable})");
-            }
-
-            configPath = fromEnvironment;
-        }
-        else
-        {
-            configPath = ImplicitConfig();
-            if (configPath is null)
-            {
-                return (AuditDestination.DefaultPath, null);
-            }
+            // A config named by --config or $MCP_CONFIG_PATH must exist; finding none by the implicit lookup just
+            // means the gate runs with its default path too.
+            var named = !string.IsNullOrWhiteSpace(explicitConfig)
+                || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConfigLocator.PathVariable));
+            return named ? (null, ex.Message) : (AuditDestination.DefaultPath, null);
         }
 
         return ReadAuditPath(configPath);
@@ -86,27 +71,6 @@ internal static partial class AuditConfigLookup
         {
             return (null, $"{configPath}: cannot read the config: {ex.Message}");
         }
-    }
-
-    private static string? ImplicitConfig()
-    {
-        var local = Path.GetFullPath("servers.json");
-        if (File.Exists(local))
-        {
-            return local;
-        }
-
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (home.Length > 0)
-        {
-            var user = Path.Combine(home, ".config", "mcp", "servers.json");
-            if (File.Exists(user))
-            {
-                return user;
-            }
-        }
-
-        return null;
     }
 
     // acl.md §1: ${NAME} and ${NAME:-fallback}; unset without a fallback is an error, never "".

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using McpGate.Cli.Help;
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Cli.Commands.Acl;
+
+/// <summary><c>mcp acl check</c> (gateway.md §3): parses and validates the flags, then hands off to <see cref="AclCheckRunner"/>.</summary>
+internal static class AclCheckCommand
+{
+    public static Command Create(CommandHelp help)
+    {
+        var config = CommonOptions.Config();
+        var subject = new Option<string?>("--subject")
+        {
+            Description = "Subject to check; its configured roles apply.",
+            HelpName = "NAME",
+        };
+        var role = new Option<string[]>("--role")
+        {
+            Description = "Role to add (repeatable). Without --subject, checks a hypothetical identity holding only these roles.",
+            HelpName = "NAME",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var server = new Option<string>("--server")
+        {
+            Description = "Upstream alias from mcpServers (case-sensitive).",
+            HelpName = "ALIAS",
+            Required = true,
+        };
+        var tool = new Option<string?>("--tool") { Description = "Tool name, as the upstream names it.", HelpName = "NAME" };
+        var resource = new Option<string?>("--resource") { Description = "Resource URI (always read access).", HelpName = "URI" };
+        var prompt = new Option<string?>("--prompt") { Description = "Prompt name (always read access).", HelpName = "NAME" };
+        var allTools = new Option<bool>("--all-tools") { Description = "Check every tool the upstream lists; print a table (exit 0)." };
+        var access = new Option<string?>("--access")
+        {
+            Description = "Judge the request as this access instead of the tool's classification.",
+            HelpName = "read|write",
+        };
+        access.AcceptOnlyFromAmong("read", "write");
+        var format = CommonOptions.Format();
+        var offline = new Option<bool>("--offline")
+        {
+            Description = "Do not contact the upstream: classify the tool by name and tool_acl only (tool_known: null).",
+        };
+        var timeout = CommonOptions.Timeout();
+
+        var command = new Command(
+            "check",
+            "Decide a request for a subject or roles, and say why.")
+        {
+            config, subject, role, server, tool, resource, prompt, allTools, access, format, offline, timeout,
+        };
+
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(subject) is null && result.GetResult(role) is null)
+            {
+                result.AddError("Give --subject NAME, --role NAME, or both.");
+            }
+
+            var targets = 0;
+            foreach (Option option in (Option[])[tool, resource, prompt])
+            {
+                if (result.GetResult(option) is not null)
+                {
+                    targets++;
+                }
+            }
+
+            if (result.GetValue(allTools))
+            {
+                targets++;
+            }
+
+            if (targets != 1)
+            {
+                result.AddError("Give exactly one of --tool NAME, --resource URI, --prompt NAME or --all-tools.");
+            }
+
+            if (result.GetValue(allTools) && result.GetValue(offline))
+            {
+                result.AddError("--all-tools needs the upstream's tool list, so it cannot be combined with --offline.");
+            }
+        });
+
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, (output, error) =>
+        {
+            var (kind, target) = parseResult.GetValue(tool) is { } toolName ? (TargetKind.Tool, toolName)
+                : parseResult.GetValue(resource) is { } uri ? (TargetKind.Resource, uri)
+                : parseResult.GetValue(prompt) is { } promptName ? (TargetKind.Prompt, promptName)
+                : ((TargetKind?)null, (string?)null);
+            var request = new AclCheckRequest
+            {
+                ConfigPath = parseResult.GetValue(config),
+                Subject = parseResult.GetValue(subject),
+                Roles = parseResult.GetValue(role) ?? [],
+                Server = parseResult.GetRequiredValue(server),
+                TargetKind = kind,
+                Target = target,
+                Access = parseResult.GetValue(access) switch
+                {
+                    "read" => AccessKind.Read,
+                    "write" => AccessKind.Write,
+                    _ => null,
+                },
+                Json = parseResult.GetValue(format) == CommonOptions.Json,
+                Offline = parseResult.GetValue(offline),
+                TimeoutSeconds = parseResult.GetValue(timeout),
+            };
+            return AclCheckRunner.RunAsync(request, output, error, cancellationToken);
+        }));
+
+        help.Add(
+            command,
+            synopsis: """
+                mcp acl check [--config PATH] (--subject NAME | --role NAME)... --server ALIAS
+                              (--tool NAME | --resource URI | --prompt NAME | --all-tools)
+                              [--access read|write] [--format text|json] [--offline] [--timeout SECONDS]
+                """,
+            details: """
+                Loads the config with the loader 'mcp serve' uses and decides with the same evaluator. Tool metadata
+                comes from live discovery of the upstream (MCP initialize + tools/list, every page) unless --offline,
+                which classifies by name and tool_acl only. --role adds to the subject's configured roles; --role
+                without --subject checks a hypothetical identity. A tool the upstream does not list is decided as
+                unknown (write access).
+                """,
+            exitStatus: """
+                0  allowed (with --all-tools: the report ran)
+                1  denied
+                2  usage or config error, or unknown --server
+                3  the upstream's tools could not be discovered
+                """,
+            examples: """
+            # May bob open a pull request on github? (exit 0 allow, 1 deny)
+            mcp acl check --subject bob --server github --tool create_pr
+
+            # What would a new 'dev' role get on every github tool?
+            mcp acl check --role dev --server github --all-tools
+
+            # Resources and prompts are always read access.
+            mcp acl check --subject alice --server files --resource file:///secret/keys.txt
+            mcp acl check --subject alice --server files --prompt code_review
+
+            # No network: classify by name and tool_acl only; machine-readable.
+            mcp acl check --subject bob --server github --tool merge_pr --offline --format json
+            """);
+        return command;
+    }
+}

@@ -1,0 +1,104 @@
+using McpGate.Cli.Output;
+using McpGate.Policy.Classification;
+using McpGate.Policy.Configuration;
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Cli.Commands.Acl;
+
+/// <summary>Loads the policy, finds the tool metadata, evaluates and prints: the body of <c>mcp acl check</c>.</summary>
+internal static class AclCheckRunner
+{
+    public static async Task<int> RunAsync(AclCheckRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var config = PolicyConfig.Load(request.ConfigPath);
+        var upstream = PolicyConfig.GetServer(config, request.Server);
+        var identity = new Identity(request.Subject, request.Roles, AuthSource.CommandLine);
+        var effectiveRoles = config.Evaluator.EffectiveRoles(identity);
+        var style = TerminalStyle.For(output);
+
+        if (request.AllTools)
+        {
+            var tools = await DiscoverOrFailAsync(upstream, request, config, cancellationToken);
+            var results = new List<CheckResult>(tools.Count);
+            foreach (var tool in SortedByName(tools))
+            {
+                var classification = ToolClassifier.ClassifyUncached(upstream.ToolAcl, tool);
+                var decision = config.Evaluator.Evaluate(identity, upstream.Alias, TargetKind.Tool, tool.Name, classification, request.Access);
+                results.Add(new CheckResult(decision, effectiveRoles, ToolKnown: true));
+            }
+
+            if (request.Json)
+            {
+                CheckJson.WriteArray(output, results);
+            }
+            else
+            {
+                CheckText.WriteTable(output, style, identity, effectiveRoles, upstream.Alias, results);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        var kind = request.TargetKind!.Value;
+        var target = request.Target!;
+        bool? toolKnown = null;
+        ToolClassification? toolClassification = null;
+        if (kind == TargetKind.Tool)
+        {
+            if (request.Offline)
+            {
+                toolClassification = ToolClassifier.ClassifyUncached(upstream.ToolAcl, ToolDescriptor.NameOnly(target));
+            }
+            else
+            {
+                var tools = await DiscoverOrFailAsync(upstream, request, config, cancellationToken);
+                var descriptor = FindTool(tools, target);
+                toolKnown = descriptor is not null;
+
+                // A tool the upstream does not list is decided as the gate decides it: unknown, so write.
+                toolClassification = descriptor is null ? null : ToolClassifier.ClassifyUncached(upstream.ToolAcl, descriptor);
+            }
+        }
+
+        var single = config.Evaluator.Evaluate(identity, upstream.Alias, kind, target, toolClassification, request.Access);
+        var result = new CheckResult(single, effectiveRoles, toolKnown);
+        if (request.Json)
+        {
+            CheckJson.WriteObject(output, result);
+        }
+        else
+        {
+            CheckText.WriteLine(output, style, result);
+        }
+
+        return single.IsAllowed ? ExitCodes.Success : ExitCodes.Denied;
+    }
+
+    private static async Task<IReadOnlyList<ToolDescriptor>> DiscoverOrFailAsync(
+        UpstreamConfig upstream, AclCheckRequest request, GateConfig config, CancellationToken cancellationToken)
+    {
+        var timeout = UpstreamTools.ResolveTimeout(request.TimeoutSeconds, config.Gateway.DiscoveryTimeout);
+        var discovered = await UpstreamTools.DiscoverAsync(upstream, timeout, cancellationToken);
+        return discovered.Tools ?? throw new CommandFailedException(ExitCodes.DiscoveryFailed, discovered.Failure!);
+    }
+
+    private static ToolDescriptor? FindTool(IReadOnlyList<ToolDescriptor> tools, string name)
+    {
+        foreach (var tool in tools)
+        {
+            if (string.Equals(tool.Name, name, StringComparison.Ordinal))
+            {
+                return tool;
+            }
+        }
+
+        return null;
+    }
+
+    internal static List<ToolDescriptor> SortedByName(IReadOnlyList<ToolDescriptor> tools)
+    {
+        var sorted = new List<ToolDescriptor>(tools);
+        sorted.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return sorted;
+    }
+}

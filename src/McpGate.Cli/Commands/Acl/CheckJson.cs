@@ -1,0 +1,50 @@
+using System.Text.Json;
+using McpGate.Cli.Output;
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Cli.Commands.Acl;
+
+/// <summary>
+/// The <c>--format json</c> shape of <c>mcp acl check</c> (gateway.md §3): exactly these fields, in this order,
+/// null where there is no value, so scripts can rely on every key being present.
+/// </summary>
+internal static class CheckJson
+{
+    public static void WriteObject(TextWriter output, CheckResult result) =>
+        JsonOutput.Write(output, writer => Write(writer, result));
+
+    public static void WriteArray(TextWriter output, IReadOnlyList<CheckResult> results) =>
+        JsonOutput.Write(output, writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var result in results)
+            {
+                Write(writer, result);
+            }
+
+            writer.WriteEndArray();
+        });
+
+    private static void Write(Utf8JsonWriter writer, CheckResult result)
+    {
+        var decision = result.Decision;
+        var classification = decision.Classification;
+        writer.WriteStartObject();
+        writer.WriteString("subject", decision.Identity.Subject);
+        JsonOutput.WriteStringArrayOrNull(writer, "roles", result.EffectiveRoles);
+        writer.WriteString("server", decision.Server);
+        writer.WriteString(decision.TargetKind.ToWire(), decision.Target);
+        JsonOutput.WriteBooleanOrNull(writer, "tool_known", result.ToolKnown);
+        writer.WriteString("decision", decision.Verdict.ToWire());
+        writer.WriteString("matched_rule", decision.MatchedRule);
+        writer.WriteString("reason", decision.Reason);
+        writer.WriteString("access_kind", decision.AccessKind.ToWire());
+        writer.WriteString("access_source", decision.AccessSource.ToWire());
+        writer.WriteString("grant_access", decision.GrantAccess?.ToWire());
+        writer.WriteString("classification_kind", classification?.Kind.ToWire());
+        writer.WriteString("classification_source", classification?.Source.ToWire());
+        JsonOutput.WriteNumberOrNull(writer, "classification_confidence", classification?.Confidence);
+        JsonOutput.WriteStringArrayOrNull(writer, "classification_reasons", classification?.Reasons);
+        writer.WriteEndObject();
+    }
+}

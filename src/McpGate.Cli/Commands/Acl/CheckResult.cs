@@ -1,0 +1,9 @@
+using McpGate.Policy.Evaluation;
+
+namespace McpGate.Cli.Commands.Acl;
+
+/// <summary>
+/// One checked request: the evaluator's <see cref="Decision"/> plus what only the CLI knows, the effective roles
+/// and whether the upstream lists the tool (<c>true</c>/<c>false</c>; null offline or for resources and prompts).
+/// </summary>
+internal sealed record CheckResult(Decision Decision, IReadOnlyList<string> EffectiveRoles, bool? ToolKnown);

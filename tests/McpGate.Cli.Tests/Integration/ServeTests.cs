@@ -1,0 +1,74 @@
+using System.Net;
+using McpGate.Cli.Tests.Support;
+using McpGate.Testing;
+
+namespace McpGate.Cli.Tests.Integration;
+
+/// <summary><c>mcp serve</c> as a process: the command line's part is flags in, signals handled, exit code out.</summary>
+public sealed class ServeTests : IDisposable
+{
+    private static readonly TimeSpan s_startup = TimeSpan.FromSeconds(30);
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Serve_Sigterm_DrainsAndExitsZero()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions());
+        var config = WriteConfig(upstream.McpUrl);
+        var port = UnusedLoopback.Port();
+        await using var serve = McpProcess.Start(
+            _directory.Path,
+            ["serve", "--config", config, "--listen", $"127.0.0.1:{port}", "--audit-log", Path.Combine(_directory.Path, "audit-.jsonl")]);
+        await serve.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), s_startup);
+        using (var client = new HttpClient())
+        {
+            (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await serve.TerminateAsync();
+        var run = await serve.WaitForExitAsync(TimeSpan.FromSeconds(90));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+    }
+
+    [Fact]
+    public async Task Serve_NonLoopbackListenWithoutAllowRemote_ExitsTwo()
+    {
+        var config = WriteConfig(UnusedLoopback.McpUrl());
+
+        var run = await McpProcess.RunAsync(_directory.Path, ["serve", "--config", config, "--listen", $"0.0.0.0:{UnusedLoopback.Port()}"]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Error.Should().Contain("--allow-remote");
+    }
+
+    [Fact]
+    public async Task Serve_BadConfig_ExitsTwoNamingTheFile()
+    {
+        var config = _directory.WriteFile("broken.json", """{ "mcpServers": { "a": { "url": "http://127.0.0.1:1/mcp", "headerz": {} } } }""");
+
+        var run = await McpProcess.RunAsync(_directory.Path, ["serve", "--config", config, "--listen", $"127.0.0.1:{UnusedLoopback.Port()}"]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Error.Should().Contain("broken.json");
+    }
+
+    [Fact]
+    public async Task Serve_UnknownFlag_ExitsTwoWithoutStarting()
+    {
+        var run = await McpProcess.RunAsync(_directory.Path, ["serve", "--lisen", "127.0.0.1:1"]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Error.Should().Contain("--lisen").And.Contain("mcp serve --help");
+    }
+
+    private string WriteConfig(Uri upstreamUrl) => _directory.WriteFile("servers.json", $$"""
+        {
+          "mcpServers": { "files": { "url": "{{upstreamUrl}}" } },
+          "serverAuth": { "providers": [], "acl": { "default": "deny", "roles": {}, "subjects": {} } }
+        }
+        """);
+}
