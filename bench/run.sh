@@ -75,7 +75,10 @@ if (( run_micro )); then
   step "micro benchmarks (BenchmarkDotNet${pin:+, pinned to CPU 1})"
   micro_args=(--out "$micro_json" --artifacts "$results/BenchmarkDotNet.Artifacts")
   [[ $mode == quick ]] && micro_args+=(--quick)
-  "${pin[@]}" dotnet "bench/McpGate.Benchmarks/bin/$configuration/net10.0/McpGate.Benchmarks.dll" "${micro_args[@]}" \
+  # In-process, all cases share one runtime: without this the first case of a class can be measured while its code
+  # still waits in the tiering queue (an instrumented tier several times slower), which BenchmarkDotNet's warm-up
+  # does not always outlast on a busy two-core machine.
+  DOTNET_TC_CallCountingDelayMs=0 "${pin[@]}" dotnet "bench/McpGate.Benchmarks/bin/$configuration/net10.0/McpGate.Benchmarks.dll" "${micro_args[@]}" \
     > "$results/micro.log" 2>&1 || { tail -40 "$results/micro.log" >&2; echo "micro benchmarks failed; see $results/micro.log" >&2; exit 1; }
   grep -E '^\|' "$results/micro.log" || true
 fi

@@ -17,7 +17,7 @@ internal sealed record LoadOptions
 
     public int DurationS { get; init; } = 8;
 
-    public int WarmupS { get; init; } = 4;
+    public int WarmupS { get; init; } = 6;
 
     public int CallRounds { get; init; } = 3;
 

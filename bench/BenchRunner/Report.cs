@@ -181,7 +181,10 @@ internal static class Report
         var s = load.Settings;
         md.AppendLine("### Load");
         md.AppendLine();
-        md.AppendLine(s_inv, $"wrk, {s.Threads} thread, {s.Connections} connections, {(s.Mode == "soak" ? s.DurationS + " s soak" : $"{s.DurationS} s per run, {s.WarmupS} s warm-up per target, rounds interleaved (direct, bare YARP, McpGate, …), medians of the rounds")}. " +
+        var warmups = load.Scenarios.Count == 0
+            ? string.Empty
+            : " (" + string.Join(", ", load.Scenarios[0].Targets.Select(t => $"{t.Target} {t.WarmupS} s")) + ")";
+        md.AppendLine(s_inv, $"wrk, {s.Threads} thread, {s.Connections} connections, {(s.Mode == "soak" ? s.DurationS + " s soak" : $"{s.DurationS} s per run, rounds interleaved (direct, bare YARP, McpGate, …), medians of the rounds; each target warmed up until its tools/call rate settled{warmups}")}. " +
             $"Protocol {s.Protocol}; session: {s.Session}. GC: {s.GcMode} (as `mcp` ships; BareYarp runs with the same). " +
             $"Placement: {string.Join(", ", s.Placement.Select(p => $"{p.Key} on {p.Value}"))}.");
         md.AppendLine();

@@ -68,6 +68,9 @@ internal sealed record TargetResult
 
     public long P99Us { get; init; }
 
+    /// <summary>Seconds of warm-up this target needed before its rate settled.</summary>
+    public int WarmupS { get; init; }
+
     /// <summary>How many tools a <c>tools/list</c> through this target returned (list scenarios only).</summary>
     public int? ToolsReturned { get; init; }
 }

@@ -18,6 +18,7 @@ using Perfolizer.Horology;
 //   --quick: BenchmarkDotNet's dry job (one invocation per case): proves every benchmark runs, measures nothing.
 // Writes FILE (default micro.json): one entry per case with mean/median/error in ns and allocated bytes per op.
 var quick = false;
+var inProcess = true;
 var output = "micro.json";
 var artifacts = Path.Combine(Path.GetTempPath(), "mcpgate-bdn");
 var filters = new List<string>();
@@ -27,6 +28,9 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--quick":
             quick = true;
+            break;
+        case "--out-of-process":
+            inProcess = false;
             break;
         case "--out" when i + 1 < args.Length:
             output = args[++i];
@@ -46,8 +50,7 @@ for (var i = 0; i < args.Length; i++)
 // In-process: no per-benchmark project generation and build, which on a 2-core machine would cost minutes.
 var job = quick
     ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("dry")
-    : Job.Default
-        .WithToolchain(InProcessEmitToolchain.Instance)
+    : (inProcess ? Job.Default.WithToolchain(InProcessEmitToolchain.Instance) : Job.Default)
         .WithWarmupCount(3)
         .WithIterationCount(10)
         .WithIterationTime(TimeInterval.FromMilliseconds(200))
