@@ -20,6 +20,8 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
     private readonly List<ManagedProcess> _processes = [];
     private long _gateCalls;
     private long _gateLists;
+    private double _foreignSum;
+    private int _foreignSamples;
 
     public async Task<LoadResults> RunAsync()
     {
@@ -148,6 +150,7 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
                         }
                         : new Dictionary<string, string> { ["all"] = "unpinned" },
                     GcMode = gcServer ? "server" : "workstation",
+                    ForeignCpu0Percent = _foreignSamples == 0 ? 0 : Math.Round(_foreignSum / _foreignSamples, 1),
                 },
                 Scenarios = scenarios,
                 RssKb = rss,
@@ -205,7 +208,8 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
             var elapsed = 0;
             double previous = 0;
             var settled = false;
-            while (elapsed < options.WarmupS * 4)
+            var cap = options.Mode == "quick" ? options.WarmupS * 2 : options.WarmupS * 4;
+            while (elapsed < cap)
             {
                 var result = await RunWrkAsync(wrk, target, "call", chunk, 0);
                 Count(target, "call", result);
@@ -238,12 +242,20 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
         {
             foreach (var target in targets)
             {
+                var before = CpuAccount.Take(ProxyProcesses());
                 var result = await RunWrkAsync(wrk, target, kind, options.DurationS, delayMs);
+                var foreign = CpuAccount.ForeignPercent(before, CpuAccount.Take(ProxyProcesses()));
+                if (target.Process is not null)
+                {
+                    _foreignSum += foreign;
+                    _foreignSamples++;
+                }
+
                 Count(target, kind, result);
                 var rss = target.Process?.ReadRssKb() ?? 0;
-                runs[target.Name].Add(new RunRecord(round, Math.Round(result.RequestsPerSecond, 1), result.LatencyUs.P50, result.LatencyUs.P99, rss, result));
+                runs[target.Name].Add(new RunRecord(round, Math.Round(result.RequestsPerSecond, 1), result.LatencyUs.P50, result.LatencyUs.P99, rss, Math.Round(foreign, 1), result));
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round} {target.Name,-9} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB"));
+                    $"  round {round} {target.Name,-9} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  other work on CPU 0 {foreign,4:0.0} %")}"));
             }
         }
 
@@ -340,6 +352,9 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
         return result;
     }
+
+    /// <summary>The processes pinned to the proxy's CPU: their CPU time there is the bench's own, not other work.</summary>
+    private IEnumerable<ManagedProcess> ProxyProcesses() => _processes.Where(p => p.CpuList == ProxyCpu);
 
     private void Count(Target target, string kind, WrkResult result)
     {

@@ -15,14 +15,18 @@ internal sealed partial class ManagedProcess : IAsyncDisposable
 
     private readonly Process _process;
 
-    private ManagedProcess(string name, Process process, string logPath)
+    private ManagedProcess(string name, string? cpuList, Process process, string logPath)
     {
         Name = name;
+        CpuList = cpuList;
         _process = process;
         LogPath = logPath;
     }
 
     public string Name { get; }
+
+    /// <summary>The CPUs it is pinned to (taskset syntax), or null when unpinned.</summary>
+    public string? CpuList { get; }
 
     public string LogPath { get; }
 
@@ -57,7 +61,7 @@ internal sealed partial class ManagedProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
-        return new ManagedProcess(name, process, logPath);
+        return new ManagedProcess(name, cpuList, process, logPath);
     }
 
     /// <summary>Waits until <paramref name="port"/> accepts connections (and, when given, <paramref name="healthPath"/> answers 2xx).</summary>

@@ -53,7 +53,7 @@ internal sealed record WrkLatency
 }
 
 /// <summary>One wrk run as recorded: which round, the target's RSS right after it, and wrk's numbers.</summary>
-internal sealed record RunRecord(int Round, double RequestsPerSecond, long P50Us, long P99Us, long RssKb, WrkResult Wrk);
+internal sealed record RunRecord(int Round, double RequestsPerSecond, long P50Us, long P99Us, long RssKb, double ForeignCpu0Percent, WrkResult Wrk);
 
 /// <summary>All rounds of one scenario against one target, and their medians.</summary>
 internal sealed record TargetResult
@@ -133,6 +133,12 @@ internal sealed record LoadSettings
     public required Dictionary<string, string> Placement { get; init; }
 
     public required string GcMode { get; init; }
+
+    /// <summary>
+    /// Share of CPU 0 (the proxy's) that processes other than the bench's proxies used during the measured runs, in
+    /// percent, averaged over the runs. Anything above a few percent means something else competed with the proxy.
+    /// </summary>
+    public double ForeignCpu0Percent { get; init; }
 }
 
 internal sealed record LoadResults
