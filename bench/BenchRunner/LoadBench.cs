@@ -426,6 +426,12 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
         var buffer = new byte[1 << 20];
         foreach (var file in Directory.EnumerateFiles(directory))
         {
+            // The sink's lock file (.audit.jsonl.lock) is held exclusively and holds no records.
+            if (Path.GetFileName(file).StartsWith('.'))
+            {
+                continue;
+            }
+
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             int read;
             while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)

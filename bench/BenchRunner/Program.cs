@@ -58,6 +58,12 @@ catch (BenchException e)
     Console.Error.WriteLine($"bench failed: {e.Message}");
     return 1;
 }
+catch (Exception e) when (e is IOException or HttpRequestException or InvalidOperationException or UnauthorizedAccessException or System.Text.Json.JsonException)
+{
+    // Caught (not left unhandled) so that the finally blocks stop every server this run started.
+    Console.Error.WriteLine($"bench failed: {e}");
+    return 1;
+}
 
 internal sealed record Arguments(
     string Command, string Mode, string Repo, string Configuration, string Results, string Text,
