@@ -16,6 +16,7 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
     public const string Token = "bench-token-bob";
     private const string ProxyCpu = "0";
     private const string ClientCpu = "1";
+    private const double SoakSteadyAfterS = 60;
 
     private readonly List<ManagedProcess> _processes = [];
     private long _gateCalls;
@@ -115,7 +116,8 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
             foreach (var target in targets)
             {
-                if (target.Process is not null)
+                // The soak stops the gate itself (to flush the audit log) and reports its own end RSS.
+                if (target.Process is { HasExited: false })
                 {
                     rss[$"{target.Name}_end"] = target.Process.ReadRssKb();
                 }
@@ -294,6 +296,7 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
         var rssStart = process.ReadRssKb();
         samples.Add(new RssSample(0, rssStart, linesStart));
         var clock = Stopwatch.StartNew();
+        var cpuBefore = CpuAccount.Take(ProxyProcesses());
         var run = RunWrkAsync(wrk, gate, "call", options.SoakS, 0);
         while (!run.IsCompleted)
         {
@@ -309,6 +312,8 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
         }
 
         var result = await run;
+        _foreignSum += CpuAccount.ForeignPercent(cpuBefore, CpuAccount.Take(ProxyProcesses()));
+        _foreignSamples++;
         Count(gate, "call", result);
         var rssEnd = process.ReadRssKb();
 
@@ -322,10 +327,14 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
         var linesEnd = CountLines(auditPath);
         samples.Add(new RssSample(Math.Round(clock.Elapsed.TotalSeconds, 1), rssEnd, linesEnd));
+        // The heap grows to its working size during the first minute of load; flatness is judged from there on.
+        var steady = samples.Find(sample => sample.ElapsedS >= SoakSteadyAfterS) ?? samples[^1];
         return new SoakResult
         {
             DurationS = Math.Round(result.DurationUs / 1e6, 1),
             RssStartKb = rssStart,
+            RssSteadyKb = steady.RssKb,
+            RssSteadyAtS = steady.ElapsedS,
             RssEndKb = rssEnd,
             AuditLinesStart = linesStart,
             AuditLinesEnd = linesEnd,

@@ -98,6 +98,11 @@ internal sealed record SoakResult
 
     public long RssStartKb { get; init; }
 
+    /// <summary>RSS after the first minute of load, once the heap has grown to its working size: the baseline "flat" is judged against.</summary>
+    public long RssSteadyKb { get; init; }
+
+    public double RssSteadyAtS { get; init; }
+
     public long RssEndKb { get; init; }
 
     public long AuditLinesStart { get; init; }

@@ -9,8 +9,6 @@ internal sealed class Wrk(string scriptPath, string? cpuList, int threads, int c
 {
     private const string Marker = "BENCH_JSON ";
 
-    public int Connections => connections;
-
     public async Task<WrkResult> RunAsync(
         Uri url, string kind, TimeSpan duration, int delayMs, string token, string? session, string protocol)
     {
