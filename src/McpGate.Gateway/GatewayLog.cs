@@ -2,12 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway;
 
-/// <summary>The gateway's diagnostic log messages (not the audit trail). Event ids 1xx host, 2xx policy, 3xx gate.</summary>
+/// <summary>The gateway's diagnostic log messages (not the audit trail). Event ids 2xx policy, 3xx tool catalog.</summary>
 internal static partial class GatewayLog
 {
-    [LoggerMessage(100, LogLevel.Information, "McpGate listening on {Address}", EventName = "Listening")]
-    public static partial void Listening(this ILogger logger, string address);
-
     [LoggerMessage(200, LogLevel.Information, "Policy reloaded from {Path} ({Schema} ACL, {ServerCount} upstreams)", EventName = "PolicyReloaded")]
     public static partial void PolicyReloaded(this ILogger logger, string path, string schema, int serverCount);
 
@@ -19,10 +16,4 @@ internal static partial class GatewayLog
 
     [LoggerMessage(301, LogLevel.Information, "Tool catalog of '{Server}' refreshed: {ToolCount} tools", EventName = "CatalogRefreshed")]
     public static partial void CatalogRefreshed(this ILogger logger, string server, int toolCount);
-
-    [LoggerMessage(302, LogLevel.Warning, "Upstream '{Server}' could not be reached: {Error}", EventName = "UpstreamFailed")]
-    public static partial void UpstreamFailed(this ILogger logger, string server, string error);
-
-    [LoggerMessage(303, LogLevel.Warning, "Upstream '{Server}' is a command (stdio) upstream; McpGate proxies only url upstreams for now, so /mcp/{Server} is not served", EventName = "CommandUpstreamNotSupported")]
-    public static partial void CommandUpstreamNotSupported(this ILogger logger, string server);
 }

@@ -42,11 +42,16 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
         }
     }
 
-    /// <summary>The upstream said its tools changed: the next lookup of an unknown tool may discover at once.</summary>
+    /// <summary>
+    /// The upstream said its tools changed: until a discovery that began after this has ended, lookups wait for it
+    /// rather than answer with definitions from before the change.
+    /// </summary>
     public void MarkStale(string server)
     {
-        if (_servers.TryGetValue(server, out var entry))
+        var entry = _servers.GetOrAdd(server, static _ => new ServerTools());
+        lock (entry)
         {
+            entry.Changes++;
             entry.LastRefresh = DateTimeOffset.MinValue;
         }
     }
@@ -57,6 +62,12 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
     /// </summary>
     public async ValueTask<ToolDescriptor?> ResolveAsync(UpstreamConfig upstream, string tool, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // A tool redefined (say, from read-only to destructive) must not be decided on its old definition.
+        if (_servers.TryGetValue(upstream.Alias, out var entry) && Volatile.Read(ref entry.Changes) != Volatile.Read(ref entry.DiscoveredChanges))
+        {
+            await RefreshAsync(upstream, timeout, force: true, cancellationToken);
+        }
+
         if (TryGet(upstream.Alias, tool, out var known))
         {
             return known;
@@ -76,9 +87,10 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
         var entry = _servers.GetOrAdd(upstream.Alias, static _ => new ServerTools());
         lock (entry)
         {
-            if (entry.InFlight is { IsCompleted: false } running)
+            // Running, not InFlight.IsCompleted: the discovery decides under this lock whether it is done.
+            if (entry.Running)
             {
-                return running.WaitAsync(cancellationToken);
+                return entry.InFlight!.WaitAsync(cancellationToken);
             }
 
             if (!force && timeProvider.GetUtcNow() - entry.LastRefresh < s_minimumRefreshInterval)
@@ -87,25 +99,50 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
             }
 
             entry.LastRefresh = timeProvider.GetUtcNow();
+            entry.Running = true;
             // The discovery is not tied to the first caller's token: others may be waiting on it.
-            entry.InFlight = DiscoverAsync(upstream, timeout);
+            entry.InFlight = DiscoverAsync(entry, upstream, timeout);
             return entry.InFlight.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task DiscoverAsync(UpstreamConfig upstream, TimeSpan timeout)
+    private async Task DiscoverAsync(ServerTools entry, UpstreamConfig upstream, TimeSpan timeout)
     {
-        try
+        long changes;
+        lock (entry)
         {
-            var catalog = await discovery.DiscoverAsync(upstream.Alias, upstream.Url!, upstream.Headers, timeout, CancellationToken.None);
-            Observe(upstream.Alias, catalog.Tools);
-            health.RecordSuccess(upstream.Alias, Count(upstream.Alias));
-            logger.CatalogRefreshed(upstream.Alias, catalog.Tools.Count);
+            changes = entry.Changes;
         }
-        catch (DiscoveryException ex)
+
+        while (true)
         {
-            health.RecordFailure(upstream.Alias, ex.Message);
-            logger.DiscoveryFailed(upstream.Alias, ex.Message);
+            try
+            {
+                var catalog = await discovery.DiscoverAsync(upstream.Alias, upstream.Url!, upstream.Headers, timeout, CancellationToken.None);
+                Observe(upstream.Alias, catalog.Tools);
+                health.RecordSuccess(upstream.Alias, Count(upstream.Alias));
+                logger.CatalogRefreshed(upstream.Alias, catalog.Tools.Count);
+            }
+            catch (DiscoveryException ex)
+            {
+                health.RecordFailure(upstream.Alias, ex.Message);
+                logger.DiscoveryFailed(upstream.Alias, ex.Message);
+            }
+
+            lock (entry)
+            {
+                // Even after a failure: lookups then fall back to what is known instead of waiting on an upstream that is down.
+                entry.DiscoveredChanges = changes;
+                if (entry.Changes == changes)
+                {
+                    entry.Running = false;
+                    return;
+                }
+
+                // The upstream changed its tools while this discovery ran, which may have missed it: go again.
+                changes = entry.Changes;
+                entry.LastRefresh = timeProvider.GetUtcNow();
+            }
         }
     }
 
@@ -113,8 +150,14 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
     {
         public ConcurrentDictionary<string, ToolDescriptor> Tools { get; } = new(StringComparer.Ordinal);
 
+        // How many list_changed notifications were seen, and how many of them a finished discovery began after.
+        public long Changes;
+        public long DiscoveredChanges;
+
         public DateTimeOffset LastRefresh { get; set; } = DateTimeOffset.MinValue;
 
         public Task? InFlight { get; set; }
+
+        public bool Running { get; set; }
     }
 }

@@ -38,6 +38,11 @@ internal static class GatewayApplication
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss ";
         });
+        if ((auditPathOverride ?? config.Gateway.Audit.Path) == "-")
+        {
+            // The audit log owns stdout: keep diagnostics out of the JSONL stream.
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);

@@ -35,10 +35,11 @@ internal static class GatewayEndpoints
         var services = context.RequestServices;
         var store = services.GetRequiredService<GateStateStore>();
         var health = services.GetRequiredService<UpstreamHealth>();
-        var audit = services.GetRequiredService<IAuditLog>();
+        var audit = services.GetRequiredService<IAuditHealth>();
         var state = store.Current;
 
-        var ready = audit.FailureCount == 0;
+        // A gate whose audit sink is failing right now still denies correctly, but it is not fit to take traffic.
+        var ready = !audit.IsFailing;
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -90,7 +91,18 @@ internal static class GatewayEndpoints
             writer.WriteNumber("refused_reloads", store.RefusedReloads);
             writer.WriteEndObject();
             writer.WriteStartObject("audit");
+            writer.WriteString("destination", audit.Destination);
             writer.WriteNumber("failures", audit.FailureCount);
+            writer.WriteBoolean("failing", audit.IsFailing);
+            if (audit.LastFailureAt is { } lastFailure)
+            {
+                writer.WriteString("last_failure_at", lastFailure.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+            }
+            else
+            {
+                writer.WriteNull("last_failure_at");
+            }
+
             writer.WriteEndObject();
             writer.WriteBoolean("ready", ready);
             writer.WriteEndObject();

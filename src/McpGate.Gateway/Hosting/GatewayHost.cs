@@ -54,10 +54,14 @@ public static class GatewayHost
             return 0;
         }
 
-        var address = await WriteBannerAsync(output, app, config, options.AuditLogPath ?? config.Gateway.Audit.Path);
+        var auditPath = options.AuditLogPath ?? config.Gateway.Audit.Path;
+
+        // With the audit log on stdout, the banner goes to stderr so stdout stays pure JSONL.
+        var console = auditPath == "-" ? error : output;
+        var address = await WriteBannerAsync(console, app, config, auditPath);
         if (options.OnListening is { } onListening)
         {
-            await onListening(output, address);
+            await onListening(console, address);
             await output.FlushAsync(cancellationToken);
         }
 

@@ -242,6 +242,11 @@ internal sealed class McpGateMiddleware(
                 return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Resource, message.Uri!, null);
             case McpMethods.PromptsGet:
                 return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Prompt, message.Name!, null);
+            case McpMethods.CompletionComplete when message.Ref is { } reference:
+                // Completions reveal a prompt's argument values or a resource template's URIs: the same ACL applies.
+                return reference.Type == CompletionReference.PromptType
+                    ? config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Prompt, reference.Name ?? string.Empty, null)
+                    : config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Resource, reference.Uri ?? string.Empty, null);
             default:
                 return null;
         }

@@ -6,10 +6,12 @@ internal static class GatePolicies
     public const string AliceToken = "alice-secret-token-7f3a";
     public const string BobToken = "bob-secret-token-91c2";
     public const string CarolToken = "carol-secret-token-55e0";
+    public const string DaveToken = "dave-secret-token-3b8d";
 
     /// <summary>
     /// alice: dev (everything on every server). bob: reader (read tools, public resources, the code_review prompt).
-    /// carol: reader plus an explicit deny of every tool on <c>files</c> (deny wins).
+    /// carol: reader plus an explicit deny of every tool on <c>files</c> (deny wins). dave: only the resources under
+    /// <c>file:///public/</c> (no tools, no prompts, no resource template).
     /// </summary>
     public static string Standard(Uri upstream, string extraGateway = "") => $$"""
     {
@@ -22,7 +24,8 @@ internal static class GatePolicies
           "tokens": {
             "{{AliceToken}}": { "subject": "alice", "roles": ["dev"] },
             "{{BobToken}}": "bob",
-            "{{CarolToken}}": { "subject": "carol", "roles": ["reader"] }
+            "{{CarolToken}}": { "subject": "carol", "roles": ["reader"] },
+            "{{DaveToken}}": { "subject": "dave", "roles": ["public-reader"] }
           }
         },
         "acl": {
@@ -34,6 +37,7 @@ internal static class GatePolicies
               { "server": "files", "access": "read", "resources": ["file:///public/*", "file:///projects/*"] },
               { "server": "files", "access": "read", "prompts": ["code_review"] }
             ],
+            "public-reader": [ { "server": "files", "access": "read", "resources": ["file:///public/*"] } ],
             "no-files": [ { "server": "files", "access": "*", "deny": true, "tools": ["*"] } ]
           },
           "subjects": {

@@ -1,4 +1,6 @@
 using System.Net;
+using McpGate.Gateway.Catalog;
+using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Hosting;
 using McpGate.Policy.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +47,16 @@ internal sealed class RunningGate : IAsyncDisposable
         return new RunningGate(app, directory, new Uri(address));
     }
 
+    /// <summary>
+    /// Completes when the gate's startup discovery of <paramref name="alias"/> has ended (it starts with the gate), so
+    /// a test's own requests are not mixed with it. Starts no discovery of its own within five seconds of the last.
+    /// </summary>
+    public Task CatalogReadyAsync(string alias = "files")
+    {
+        var state = Services.GetRequiredService<GateStateStore>().Current;
+        return Services.GetRequiredService<ToolCatalog>().RefreshAsync(state.Config.Servers[alias], state.Config.Gateway.DiscoveryTimeout, force: false, CancellationToken.None);
+    }
+
     /// <summary>Every audit line written so far, parsed.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> AuditLines()
     {
@@ -68,6 +80,30 @@ internal sealed class RunningGate : IAsyncDisposable
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// The audit lines once <paramref name="condition"/> holds for them. An allowed call's line is written after its
+    /// answer has gone out, so a caller that has its result may read the log a moment before the line is there.
+    /// </summary>
+    public async Task<IReadOnlyList<System.Text.Json.JsonElement>> WaitForAuditLinesAsync(Func<IReadOnlyList<System.Text.Json.JsonElement>, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var lines = AuditLines();
+            if (condition(lines))
+            {
+                return lines;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the audit log did not reach the expected state within 10 s ({lines.Count} lines)");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     public async ValueTask DisposeAsync()

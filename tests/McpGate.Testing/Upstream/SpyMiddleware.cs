@@ -30,6 +30,23 @@ internal sealed class SpyMiddleware(UpstreamSpy spy, FailureInjector failures)
             return;
         }
 
+        var sessionId = request.Headers["Mcp-Session-Id"].ToString();
+        if (HttpMethods.IsGet(request.Method) && sessionId.Length > 0)
+        {
+            var original = context.Response.Body;
+            context.Response.Body = new FirstWriteSignalStream(original, () => spy.RecordListenStreamWrite(sessionId));
+            try
+            {
+                await next();
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            return;
+        }
+
         await next();
     }
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
@@ -29,17 +30,20 @@ public sealed class TestUpstream : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly FailureInjector _failures;
+    private readonly LiveTools _tools;
+    private readonly ToolsListHolds _holds;
 
     private TestUpstream(WebApplication app, Uri baseUrl, string path, UpstreamEra era, UpstreamSpy spy,
-        FailureInjector failures, IReadOnlyList<string> toolNames)
+        FailureInjector failures, LiveTools tools, ToolsListHolds holds)
     {
         _app = app;
         _failures = failures;
+        _tools = tools;
+        _holds = holds;
         BaseUrl = baseUrl;
         McpUrl = new Uri(baseUrl, path);
         Era = era;
         Spy = spy;
-        ToolNames = toolNames;
     }
 
     /// <summary>The default tools, in the order <c>tools/list</c> returns them.</summary>
@@ -65,15 +69,15 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public UpstreamSpy Spy { get; }
 
-    /// <summary>Every tool this upstream serves (defaults, then extras), in <c>tools/list</c> order.</summary>
-    public IReadOnlyList<string> ToolNames { get; }
+    /// <summary>Every tool this upstream serves (defaults, extras, then those added at runtime), in <c>tools/list</c> order.</summary>
+    public IReadOnlyList<string> ToolNames => [.. _tools.Snapshot().Select(t => t.ProtocolTool.Name)];
 
     public static async Task<TestUpstream> StartAsync(TestUpstreamOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestUpstreamOptions();
         var spy = new UpstreamSpy();
         var failures = new FailureInjector();
-        var tools = CreateTools(options, spy);
+        var tools = new LiveTools(CreateTools(options, spy));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -93,14 +97,32 @@ public sealed class TestUpstream : IAsyncDisposable
                 UpstreamEra.Stateless2026 => HttpServerSessionMode.Stateless,
                 _ => HttpServerSessionMode.StatefulForInitializeClients,
             })
-            .WithTools(tools)
+            .WithTools(tools.Snapshot())
             .WithResources(new DefaultResources(spy))
             .WithPrompts(new DefaultPrompts(spy));
+
+        // Outermost list filter: a held answer has been computed (from the tools as they were) and waits to be sent.
+        var holds = new ToolsListHolds();
+        mcp.WithRequestFilters(filters => filters.AddListToolsFilter(next => async (context, ct) =>
+        {
+            var result = await next(context, ct);
+            await holds.WaitIfHeldAsync(ct);
+            return result;
+        }));
         if (options.ToolsPageSize is { } pageSize)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(options.ToolsPageSize));
             mcp.WithRequestFilters(filters => filters.AddListToolsFilter(_ => (context, _) =>
-                ValueTask.FromResult(Page(tools, pageSize, context.Params?.Cursor))));
+                ValueTask.FromResult(Page(tools.Snapshot(), pageSize, context.Params?.Cursor))));
+        }
+
+        if (options.Resumable)
+        {
+            builder.Services.AddDistributedMemoryCache();
+            // Resumability is a 2025-era (stateful) feature, which the SDK marks obsolete; these upstreams speak that era.
+#pragma warning disable MCP9006
+            mcp.WithDistributedCacheEventStreamStore();
+#pragma warning restore MCP9006
         }
 
         var app = builder.Build();
@@ -117,9 +139,49 @@ public sealed class TestUpstream : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
-        return new TestUpstream(app, baseUrl, options.Path.TrimStart('/'), options.Era, spy, failures,
-            [.. tools.Select(t => t.ProtocolTool.Name)]);
+        return new TestUpstream(app, baseUrl, options.Path.TrimStart('/'), options.Era, spy, failures, tools, holds);
     }
+
+    /// <summary>
+    /// Starts serving <paramref name="tool"/> now, after the tools served so far. The SDK then sends
+    /// <c>notifications/tools/list_changed</c> on every open 2025-era listen stream (the standalone GET); a session
+    /// whose stream is not open yet misses it, so wait for <see cref="UpstreamSpy.WaitForListenStreamAsync"/> first.
+    /// </summary>
+    public void AddTool(TestTool tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var serverTool = new ExtraToolAdapter(tool, Spy);
+        _tools.Add(serverTool);
+        ToolCollection().Add(serverTool);
+    }
+
+    /// <summary>
+    /// Serves <paramref name="tool"/> in place of the tool of the same name (say, with different annotations), with one
+    /// <c>notifications/tools/list_changed</c> as <see cref="AddTool"/> sends it.
+    /// </summary>
+    public void ReplaceTool(TestTool tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var serverTool = new ExtraToolAdapter(tool, Spy);
+        var collection = ToolCollection();
+        if (!collection.TryGetPrimitive(tool.Name, out var previous))
+        {
+            throw new InvalidOperationException($"the upstream serves no tool named {tool.Name}");
+        }
+
+        _tools.Replace(previous, serverTool);
+        using (collection.DeferChangedEvents())
+        {
+            collection.Remove(previous);
+            collection.Add(serverTool);
+        }
+    }
+
+    /// <summary>
+    /// Holds every <c>tools/list</c> answer, once computed, until the returned hold is released (or disposed): a
+    /// discovery in flight can then be kept in flight while the test changes the tools behind it.
+    /// </summary>
+    public ToolsListHold HoldToolsListAnswers() => _holds.Begin();
 
     /// <summary>
     /// Answers the next <paramref name="count"/> HTTP requests (of any kind) with <paramref name="status"/> and a small
@@ -135,6 +197,10 @@ public sealed class TestUpstream : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private McpServerPrimitiveCollection<McpServerTool> ToolCollection() =>
+        _app.Services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection
+            ?? throw new InvalidOperationException("the upstream has no tool collection");
 
     private static List<McpServerTool> CreateTools(TestUpstreamOptions options, UpstreamSpy spy)
     {
@@ -160,7 +226,7 @@ public sealed class TestUpstream : IAsyncDisposable
         return tools;
     }
 
-    private static ListToolsResult Page(List<McpServerTool> tools, int pageSize, string? cursor)
+    private static ListToolsResult Page(IReadOnlyList<McpServerTool> tools, int pageSize, string? cursor)
     {
         var offset = 0;
         if (cursor is not null &&
@@ -177,5 +243,36 @@ public sealed class TestUpstream : IAsyncDisposable
             Tools = [.. tools.Skip(offset).Take(end - offset).Select(t => t.ProtocolTool)],
             NextCursor = end < tools.Count ? $"page-{end}" : null,
         };
+    }
+}
+
+/// <summary>The tools an upstream serves, in <c>tools/list</c> order; tests may add to them while it runs.</summary>
+internal sealed class LiveTools(List<McpServerTool> initial)
+{
+    private readonly Lock _gate = new();
+    private readonly List<McpServerTool> _tools = initial;
+
+    public IReadOnlyList<McpServerTool> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _tools];
+        }
+    }
+
+    public void Add(McpServerTool tool)
+    {
+        lock (_gate)
+        {
+            _tools.Add(tool);
+        }
+    }
+
+    public void Replace(McpServerTool previous, McpServerTool tool)
+    {
+        lock (_gate)
+        {
+            _tools[_tools.IndexOf(previous)] = tool;
+        }
     }
 }

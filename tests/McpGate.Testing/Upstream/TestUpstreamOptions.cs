@@ -25,6 +25,13 @@ public sealed class TestUpstreamOptions
     /// </summary>
     public bool JsonResponses { get; init; }
 
+    /// <summary>
+    /// Keep an in-memory SSE event store, as a resumable server does: every 2025-11-25 stream, the standalone GET
+    /// included, starts with a priming event, and clients may resume with <c>Last-Event-ID</c>. The listen stream's
+    /// priming event is what <see cref="UpstreamSpy.WaitForListenStreamAsync"/> waits for.
+    /// </summary>
+    public bool Resumable { get; init; }
+
     /// <summary>The path the MCP endpoint is mapped at.</summary>
     public string Path { get; init; } = "/mcp";
 

@@ -10,6 +10,7 @@ public sealed class UpstreamSpy
     private readonly List<ObservedRequest> _requests = [];
     private readonly Dictionary<string, int> _executions = new(StringComparer.Ordinal);
     private readonly List<Waiter> _waiters = [];
+    private readonly Dictionary<string, TaskCompletionSource> _listenStreams = new(StringComparer.Ordinal);
 
     /// <summary>A snapshot of the requests seen so far, oldest first.</summary>
     public IReadOnlyList<ObservedRequest> Requests
@@ -82,6 +83,19 @@ public sealed class UpstreamSpy
         }
     }
 
+    /// <summary>
+    /// Completes once the upstream has written the first bytes of the standalone GET (listen) stream of session
+    /// <paramref name="sessionId"/>: from then on the session's unsolicited messages reach that stream. With
+    /// <see cref="TestUpstreamOptions.Resumable"/> the first bytes are the priming event, written as the stream opens;
+    /// otherwise they are the first message. Throws <see cref="TimeoutException"/> after <paramref name="timeout"/>
+    /// (default 10 s).
+    /// </summary>
+    public Task WaitForListenStreamAsync(string sessionId, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        return ListenStream(sessionId).Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Forgets every request and execution recorded so far.</summary>
     public void Clear()
     {
@@ -117,11 +131,27 @@ public sealed class UpstreamSpy
         }
     }
 
+    internal void RecordListenStreamWrite(string sessionId) => ListenStream(sessionId).TrySetResult();
+
     internal void RecordToolExecution(string name) => Increment("tool:" + name);
 
     internal void RecordResourceRead(string uri) => Increment("resource:" + uri);
 
     internal void RecordPromptGet(string name) => Increment("prompt:" + name);
+
+    private TaskCompletionSource ListenStream(string sessionId)
+    {
+        lock (_gate)
+        {
+            if (!_listenStreams.TryGetValue(sessionId, out var opened))
+            {
+                opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _listenStreams[sessionId] = opened;
+            }
+
+            return opened;
+        }
+    }
 
     private void Increment(string key)
     {
