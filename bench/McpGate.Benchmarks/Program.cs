@@ -52,8 +52,8 @@ var job = quick
     ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("dry")
     : (inProcess ? Job.Default.WithToolchain(InProcessEmitToolchain.Instance) : Job.Default)
         .WithWarmupCount(3)
-        .WithIterationCount(10)
-        .WithIterationTime(TimeInterval.FromMilliseconds(200))
+        .WithIterationCount(8)
+        .WithIterationTime(TimeInterval.FromMilliseconds(150))
         .WithId("short");
 var config = ManualConfig.CreateEmpty()
     .AddJob(job)
@@ -85,7 +85,7 @@ var summaries = BenchmarkRunner.Run(types, config);
 var results = MicroReport.Collect(summaries, out var failures);
 var jobText = quick
     ? "BenchmarkDotNet dry job (1 invocation per case: a smoke test, not a measurement)"
-    : "BenchmarkDotNet 0.15.8, in-process, 3 warm-up + 10 measured iterations of ~200 ms, MemoryDiagnoser";
+    : "BenchmarkDotNet 0.15.8, in-process, 3 warm-up + 8 measured iterations of ~150 ms, MemoryDiagnoser";
 var directory = Path.GetDirectoryName(Path.GetFullPath(output));
 if (directory is not null)
 {
