@@ -26,7 +26,7 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
     public async Task<LoadResults> RunAsync()
     {
-        var pin = options.Pin && Machine.CpuCount() >= 2 && File.Exists("/usr/bin/taskset");
+        var pin = options.Pin && Machine.CpuCount() >= 2 && OnPath("taskset");
         var proxyCpu = pin ? ProxyCpu : null;
         var clientCpu = pin ? ClientCpu : null;
         var logs = Path.Combine(options.ResultsDir, "logs");
@@ -247,7 +247,9 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
                 var before = CpuAccount.Take(ProxyProcesses());
                 var result = await RunWrkAsync(wrk, target, kind, options.DurationS, delayMs);
                 var foreign = CpuAccount.ForeignPercent(before, CpuAccount.Take(ProxyProcesses()));
-                if (target.Process is not null)
+                // Closed-loop runs only: a paced proxy leaves CPU 0 partly idle, and other work filling that idle
+                // time says nothing about contention.
+                if (target.Process is not null && delayMs == 0)
                 {
                     _foreignSum += foreign;
                     _foreignSamples++;
@@ -489,6 +491,19 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
 
         var node = JsonNode.Parse(File.ReadAllText(path));
         return node?["runtimeOptions"]?["configProperties"]?["System.GC.Server"]?.GetValue<bool>() ?? false;
+    }
+
+    private static bool OnPath(string program)
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (File.Exists(Path.Combine(directory, program)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int FreePort()

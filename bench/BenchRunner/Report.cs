@@ -187,7 +187,7 @@ internal static class Report
         md.AppendLine(s_inv, $"wrk, {s.Threads} thread, {s.Connections} connections, {(s.Mode == "soak" ? s.DurationS + " s soak" : $"{s.DurationS} s per run, rounds interleaved (direct, bare YARP, McpGate, …), medians of the rounds; each target warmed up until its tools/call rate settled{warmups}")}. " +
             $"Protocol {s.Protocol}; session: {s.Session}. GC: {s.GcMode} (as `mcp` ships; BareYarp runs with the same). " +
             $"Placement: {string.Join(", ", s.Placement.Select(p => $"{p.Key} on {p.Value}"))}. " +
-            $"Other processes used {s.ForeignCpu0Percent:0.0} % of CPU 0 during the proxy runs (mean){(s.ForeignCpu0Percent > 5 ? ": **the proxies were competing with other work, so treat the ratios as rough**" : string.Empty)}.");
+            $"Other processes used {s.ForeignCpu0Percent:0.0} % of CPU 0 during the closed-loop proxy runs (mean){(s.ForeignCpu0Percent > 5 ? ": **the proxies were competing with other work, so treat the ratios as rough**" : string.Empty)}.");
         md.AppendLine();
         if (load.Scenarios.Count > 0)
         {

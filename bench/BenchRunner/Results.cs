@@ -140,8 +140,8 @@ internal sealed record LoadSettings
     public required string GcMode { get; init; }
 
     /// <summary>
-    /// Share of CPU 0 (the proxy's) that processes other than the bench's proxies used during the measured runs, in
-    /// percent, averaged over the runs. Anything above a few percent means something else competed with the proxy.
+    /// Share of CPU 0 (the proxy's) that processes other than the bench's proxies used during the closed-loop proxy
+    /// runs, in percent, averaged over the runs. Anything above a few percent means something else competed with the proxy.
     /// </summary>
     public double ForeignCpu0Percent { get; init; }
 }
