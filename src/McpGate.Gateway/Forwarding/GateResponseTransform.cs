@@ -163,7 +163,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         var id = gate.Message!.Id;
         await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
         using var reader = new SseEventReader(upstream);
-        while (await reader.ReadAsync(http.RequestAborted) is { } sseEvent)
+        while (await reader.ReadBorrowedAsync(http.RequestAborted) is { } sseEvent)
         {
             var data = sseEvent.Data.Span;
             if (!data.IsEmpty && ResponseIds.Matches(data, id))
