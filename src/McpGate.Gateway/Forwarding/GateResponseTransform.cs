@@ -96,11 +96,11 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         if (method == McpMethods.ToolsCall && isJson)
         {
             context.SuppressResponseBody = true;
-            var body = await ReadBoundedAsync(context);
-            gate.ObservedResult = body is null ? AuditResults.UpstreamError : ToolResultObserver.Classify(body.WrittenSpan);
+            using var body = await ReadBoundedAsync(context);
+            gate.ObservedResult = body is null ? AuditResults.UpstreamError : ToolResultObserver.Classify(body.Span);
             if (body is not null)
             {
-                await http.Response.Body.WriteAsync(body.WrittenMemory, context.CancellationToken);
+                await http.Response.Body.WriteAsync(body.Memory, context.CancellationToken);
             }
             else
             {
@@ -121,16 +121,17 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
     private async Task FilterJsonAsync(ResponseTransformContext context, GateRequestContext gate, ListKind kind, IListItemVisibility visibility)
     {
         var http = context.HttpContext;
-        var body = await ReadBoundedAsync(context);
+        using var body = await ReadBoundedAsync(context);
         if (body is null)
         {
             http.Abort();
             return;
         }
 
-        var output = new ArrayBufferWriter<byte>(body.WrittenCount);
-        // The request's id, so an unreadable list is answered with an error the client can match to its request.
-        var outcome = ListResponseFilter.Filter(body.WrittenSpan, kind, visibility, output, gate.Message!.Id);
+        // The filtered list is never longer than the upstream's (an unreadable one becomes a short error), and
+        // carries the request's id so the client can match that error to its request.
+        using var output = new PooledBufferWriter(body.Length + 256);
+        var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output, gate.Message!.Id);
         RecordListed(gate, outcome);
         http.Response.ContentLength = output.WrittenCount;
         await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
@@ -162,7 +163,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         var id = gate.Message!.Id;
         await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
         using var reader = new SseEventReader(upstream);
-        while (await reader.ReadAsync(http.RequestAborted) is { } sseEvent)
+        while (await reader.ReadBorrowedAsync(http.RequestAborted) is { } sseEvent)
         {
             var data = sseEvent.Data.Span;
             if (!data.IsEmpty && ResponseIds.Matches(data, id))
@@ -182,25 +183,9 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(ResponseTransformContext context)
+    private static async Task<PooledBody?> ReadBoundedAsync(ResponseTransformContext context)
     {
         await using var stream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
-        var declared = context.ProxyResponse.Content.Headers.ContentLength;
-        var buffer = new ArrayBufferWriter<byte>(declared is > 0 and < MaxBufferedResponseBytes ? (int)declared.Value : 4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await stream.ReadAsync(memory, context.CancellationToken);
-            if (read == 0)
-            {
-                return buffer;
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBufferedResponseBytes)
-            {
-                return null;
-            }
-        }
+        return await PooledBody.ReadAsync(stream, context.ProxyResponse.Content.Headers.ContentLength, MaxBufferedResponseBytes, context.CancellationToken);
     }
 }

@@ -141,7 +141,7 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        using var body = await RequestBody.ReadAsync(request, settings.MaxRequestBytes, context.RequestAborted);
+        using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, settings.MaxRequestBytes, context.RequestAborted);
         if (body is null)
         {
             await RejectAsync(context, gate, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.InvalidRequest, "request body too large");

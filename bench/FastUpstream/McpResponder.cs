@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+
+namespace McpGate.Bench.FastUpstream;
+
+/// <summary>
+/// Answers Streamable HTTP the way a small MCP server would, but from canned bytes: <c>initialize</c> (with a
+/// session id), notifications (202), <c>tools/list</c>, <c>tools/call</c>, <c>ping</c>; <c>server/discover</c> gets
+/// the 400 that makes 2026-07-28 clients (the gate's discovery) fall back to <c>initialize</c>.
+/// </summary>
+internal sealed class McpResponder(CannedCatalog catalog, bool sse)
+{
+    private const int MaxIdBytes = 256;
+
+    // {"jsonrpc":"2.0","id": , }  around the id, member and value.
+    private static readonly int s_envelopeOverhead = "{\"jsonrpc\":\"2.0\",\"id\":"u8.Length + 2;
+
+    private static readonly byte[] s_resultMember = "\"result\":"u8.ToArray();
+    private static readonly byte[] s_errorMember = "\"error\":"u8.ToArray();
+    private static readonly byte[] s_unsupportedVersion = """{"code":-32000,"message":"Bad Request: Unsupported protocol version"}"""u8.ToArray();
+    private static readonly byte[] s_methodNotFound = """{"code":-32601,"message":"Method not found"}"""u8.ToArray();
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (HttpMethods.IsPost(request.Method))
+        {
+            return HandlePostAsync(context);
+        }
+
+        if (HttpMethods.IsGet(request.Method) && request.Path == "/healthz")
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync("ok");
+        }
+
+        // No standalone GET stream (405 is what the spec asks for); DELETE of a session just succeeds.
+        context.Response.StatusCode = HttpMethods.IsDelete(request.Method) ? StatusCodes.Status200OK : StatusCodes.Status405MethodNotAllowed;
+        return Task.CompletedTask;
+    }
+
+    private async Task HandlePostAsync(HttpContext context)
+    {
+        var reader = context.Request.BodyReader;
+        ReadResult read;
+        while (true)
+        {
+            read = await reader.ReadAsync(context.RequestAborted);
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                break;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+
+        var idBuffer = ArrayPool<byte>.Shared.Rent(MaxIdBytes);
+        try
+        {
+            var (method, idLength) = ReadEnvelope(read.Buffer, idBuffer);
+            reader.AdvanceTo(read.Buffer.End);
+            await RespondAsync(context, method, idBuffer.AsMemory(0, idLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(idBuffer);
+        }
+    }
+
+    private Task RespondAsync(HttpContext context, Method method, ReadOnlyMemory<byte> id)
+    {
+        var response = context.Response;
+        switch (method)
+        {
+            case Method.Notification:
+                response.StatusCode = StatusCodes.Status202Accepted;
+                return Task.CompletedTask;
+            case Method.Discover:
+                response.StatusCode = StatusCodes.Status400BadRequest;
+                response.ContentType = "application/json";
+                return WriteEnvelopeAsync(response, id, s_errorMember, s_unsupportedVersion, asSse: false);
+            case Method.Initialize:
+                response.Headers["Mcp-Session-Id"] = Guid.NewGuid().ToString("N");
+                return WriteResultAsync(response, id, catalog.InitializeResult);
+            case Method.ToolsList:
+                return WriteResultAsync(response, id, catalog.ListResult);
+            case Method.ToolsCall:
+                return WriteResultAsync(response, id, catalog.CallResult);
+            case Method.Ping:
+                return WriteResultAsync(response, id, CannedCatalog.EmptyResult);
+            default:
+                return WriteEnvelopeAsync(response, id, s_errorMember, s_methodNotFound, asSse: false);
+        }
+    }
+
+    private Task WriteResultAsync(HttpResponse response, ReadOnlyMemory<byte> id, byte[] result) =>
+        WriteEnvelopeAsync(response, id, s_resultMember, result, sse);
+
+    private static async Task WriteEnvelopeAsync(HttpResponse response, ReadOnlyMemory<byte> id, byte[] member, byte[] value, bool asSse)
+    {
+        response.ContentType = asSse ? "text/event-stream" : "application/json";
+        if (!asSse)
+        {
+            response.ContentLength = s_envelopeOverhead + (id.Length == 0 ? 4 : id.Length) + member.Length + value.Length;
+        }
+
+        var writer = response.BodyWriter;
+        if (asSse)
+        {
+            writer.Write("event: message\ndata: "u8);
+        }
+
+        writer.Write("{\"jsonrpc\":\"2.0\",\"id\":"u8);
+        writer.Write(id.Length == 0 ? "null"u8 : id.Span);
+        writer.Write(","u8);
+        writer.Write(member);
+        writer.Write(value);
+        writer.Write("}"u8);
+        if (asSse)
+        {
+            writer.Write("\n\n"u8);
+        }
+
+        await writer.FlushAsync();
+    }
+
+    /// <summary>Finds the top-level <c>method</c> and copies the raw <c>id</c> token (quotes kept) into <paramref name="id"/>.</summary>
+    private static (Method Method, int IdLength) ReadEnvelope(ReadOnlySequence<byte> body, byte[] id)
+    {
+        var method = Method.Other;
+        var hasMethod = false;
+        var idLength = 0;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                {
+                    continue;
+                }
+
+                if (reader.ValueTextEquals("method"u8))
+                {
+                    reader.Read();
+                    hasMethod = true;
+                    method = Classify(ref reader);
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    idLength = CopyId(ref reader, id);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return (Method.Other, 0);
+        }
+
+        // A body with no method is a response to a server request: accepted like a notification.
+        if (!hasMethod || (idLength == 0 && method != Method.Other))
+        {
+            return (Method.Notification, 0);
+        }
+
+        return (method, idLength);
+    }
+
+    private static Method Classify(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("tools/call"u8))
+        {
+            return Method.ToolsCall;
+        }
+
+        if (reader.ValueTextEquals("tools/list"u8))
+        {
+            return Method.ToolsList;
+        }
+
+        if (reader.ValueTextEquals("initialize"u8))
+        {
+            return Method.Initialize;
+        }
+
+        if (reader.ValueTextEquals("server/discover"u8))
+        {
+            return Method.Discover;
+        }
+
+        if (reader.ValueTextEquals("ping"u8))
+        {
+            return Method.Ping;
+        }
+
+        return reader.ValueTextEquals("notifications/initialized"u8) ? Method.Notification : Method.Other;
+    }
+
+    private static int CopyId(ref Utf8JsonReader reader, byte[] id)
+    {
+        var raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
+        var quoted = reader.TokenType == JsonTokenType.String;
+        var length = raw.Length + (quoted ? 2 : 0);
+        if (length > id.Length || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            return 0;
+        }
+
+        var position = 0;
+        if (quoted)
+        {
+            id[position++] = (byte)'"';
+        }
+
+        raw.CopyTo(id.AsSpan(position));
+        position += raw.Length;
+        if (quoted)
+        {
+            id[position++] = (byte)'"';
+        }
+
+        return position;
+    }
+
+    private enum Method
+    {
+        Other,
+        Notification,
+        Initialize,
+        Discover,
+        ToolsList,
+        ToolsCall,
+        Ping,
+    }
+}
