@@ -33,13 +33,45 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
     public void Observe(string server, IReadOnlyList<ToolDescriptor> tools)
     {
         var entry = _servers.GetOrAdd(server, static _ => new ServerTools());
+
+        // ConcurrentDictionary.Count takes every bucket lock: read it once per page, not once per tool.
+        var room = MaxToolsPerServer - entry.Tools.Count;
         foreach (var tool in tools)
         {
-            if (entry.Tools.Count < MaxToolsPerServer || entry.Tools.ContainsKey(tool.Name))
+            if (entry.Tools.TryGetValue(tool.Name, out var known))
+            {
+                // Most lists repeat what the catalog holds; rewriting equal entries only churns memory.
+                if (!SameDefinition(known, tool))
+                {
+                    entry.Tools[tool.Name] = tool;
+                }
+            }
+            else if (room-- > 0)
             {
                 entry.Tools[tool.Name] = tool;
             }
         }
+    }
+
+    private static bool SameDefinition(ToolDescriptor a, ToolDescriptor b)
+    {
+        if (!string.Equals(a.Description, b.Description, StringComparison.Ordinal)
+            || a.ReadOnlyHint != b.ReadOnlyHint
+            || a.DestructiveHint != b.DestructiveHint
+            || a.InputPropertyNames.Count != b.InputPropertyNames.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.InputPropertyNames.Count; i++)
+        {
+            if (!string.Equals(a.InputPropertyNames[i], b.InputPropertyNames[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

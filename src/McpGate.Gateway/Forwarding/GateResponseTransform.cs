@@ -36,6 +36,12 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         {
             sessions.Bind(gate.Upstream.Alias, sessionId, gate.Identity.Subject);
         }
+        else if (HttpMethods.IsDelete(http.Request.Method) && response.IsSuccessStatusCode
+            && http.Request.Headers[McpHeaders.SessionId].ToString() is { Length: > 0 } endedSession)
+        {
+            // Unbound before the client hears the DELETE succeeded, so the id is dead the moment it thinks so.
+            sessions.Remove(gate.Upstream.Alias, endedSession);
+        }
 
         if (!response.IsSuccessStatusCode)
         {
@@ -80,11 +86,11 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         if (method == McpMethods.ToolsCall && isJson)
         {
             context.SuppressResponseBody = true;
-            var body = await ReadBoundedAsync(context);
-            gate.ObservedResult = body is null ? AuditResults.UpstreamError : ToolResultObserver.Classify(body.WrittenSpan);
+            using var body = await ReadBoundedAsync(context);
+            gate.ObservedResult = body is null ? AuditResults.UpstreamError : ToolResultObserver.Classify(body.Span);
             if (body is not null)
             {
-                await http.Response.Body.WriteAsync(body.WrittenMemory, context.CancellationToken);
+                await http.Response.Body.WriteAsync(body.Memory, context.CancellationToken);
             }
             else
             {
@@ -105,15 +111,16 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
     private async Task FilterJsonAsync(ResponseTransformContext context, GateRequestContext gate, ListKind kind, IListItemVisibility visibility)
     {
         var http = context.HttpContext;
-        var body = await ReadBoundedAsync(context);
+        using var body = await ReadBoundedAsync(context);
         if (body is null)
         {
             http.Abort();
             return;
         }
 
-        var output = new ArrayBufferWriter<byte>(body.WrittenCount);
-        var outcome = ListResponseFilter.Filter(body.WrittenSpan, kind, visibility, output);
+        // The filtered list is never longer than the upstream's (an unreadable one becomes a short error).
+        using var output = new PooledBufferWriter(body.Length + 256);
+        var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output);
         RecordListed(gate, outcome);
         http.Response.ContentLength = output.WrittenCount;
         await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
@@ -165,25 +172,9 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(ResponseTransformContext context)
+    private static async Task<PooledBody?> ReadBoundedAsync(ResponseTransformContext context)
     {
         await using var stream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
-        var declared = context.ProxyResponse.Content.Headers.ContentLength;
-        var buffer = new ArrayBufferWriter<byte>(declared is > 0 and < MaxBufferedResponseBytes ? (int)declared.Value : 4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await stream.ReadAsync(memory, context.CancellationToken);
-            if (read == 0)
-            {
-                return buffer;
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBufferedResponseBytes)
-            {
-                return null;
-            }
-        }
+        return await PooledBody.ReadAsync(stream, context.ProxyResponse.Content.Headers.ContentLength, MaxBufferedResponseBytes, context.CancellationToken);
     }
 }

@@ -45,6 +45,10 @@ internal static class GatewayApplication
         }
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // With this category off, hosting starts no Activity and pushes no logging scope per request (nor does the
+        // upstream HttpClient start a child Activity); trace ids come from the caller's traceparent instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);

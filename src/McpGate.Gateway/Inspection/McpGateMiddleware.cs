@@ -107,10 +107,6 @@ internal sealed class McpGateMiddleware(
         }
 
         await ForwardAsync(context, gate);
-        if (HttpMethods.IsDelete(context.Request.Method) && sessionId.Length > 0 && context.Response.StatusCode < 300)
-        {
-            sessions.Remove(upstream.Alias, sessionId);
-        }
     }
 
     private async Task InvokePostAsync(HttpContext context, GateRequestContext gate)
@@ -137,7 +133,7 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        using var body = await RequestBody.ReadAsync(request, settings.MaxRequestBytes, context.RequestAborted);
+        using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, settings.MaxRequestBytes, context.RequestAborted);
         if (body is null)
         {
             await RejectAsync(context, gate, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.InvalidRequest, "request body too large");

@@ -1,17 +1,18 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 
 namespace McpGate.Gateway.Inspection;
 
 /// <summary>
-/// Reads a request body into one pooled buffer, refusing it past the cap without reading further. The gate inspects
-/// these bytes and forwards these same bytes, never the client's stream again.
+/// A whole HTTP body in one pooled buffer, read with a cap and never past it. The gate reads request bodies this way
+/// (it inspects these bytes and forwards these same bytes, never the client's stream again) and the JSON responses it
+/// must rewrite or observe. Sized from Content-Length, so a body is read without regrowth and without a large-object
+/// allocation per request.
 /// </summary>
-internal sealed class RequestBody : IDisposable
+internal sealed class PooledBody : IDisposable
 {
     private byte[]? _buffer;
 
-    private RequestBody(byte[] buffer, int length)
+    private PooledBody(byte[] buffer, int length)
     {
         _buffer = buffer;
         Length = length;
@@ -21,11 +22,15 @@ internal sealed class RequestBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
-    /// <summary>Reads the body; null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<RequestBody?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+    /// <summary>Reads <paramref name="stream"/> to its end; null when it holds more than <paramref name="maxBytes"/>.</summary>
+    public static async Task<PooledBody?> ReadAsync(Stream stream, long? declaredLength, long maxBytes, CancellationToken cancellationToken)
     {
         var cap = (int)Math.Min(maxBytes, Array.MaxLength - 1);
-        var initial = request.ContentLength is { } declared ? (int)Math.Min(declared, cap) + 1 : Math.Min(cap + 1, 16 * 1024);
+
+        // One byte more than declared, so the read that meets the end needs no larger buffer.
+        var initial = declaredLength is { } declared ? (int)Math.Min(declared, cap) + 1 : Math.Min(cap + 1, 16 * 1024);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1));
         var length = 0;
         try
@@ -34,22 +39,16 @@ internal sealed class RequestBody : IDisposable
             {
                 if (length == buffer.Length)
                 {
-                    if (buffer.Length > cap)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return null;
-                    }
-
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap + 1L));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
                 if (read == 0)
                 {
-                    break;
+                    return new PooledBody(buffer, length);
                 }
 
                 length += read;
@@ -65,11 +64,9 @@ internal sealed class RequestBody : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
-
-        return new RequestBody(buffer, length);
     }
 
-    /// <summary>A stream over exactly the inspected bytes, for the forwarder.</summary>
+    /// <summary>A read-only stream over exactly these bytes, for the forwarder.</summary>
     public Stream AsStream() => new MemoryStream(_buffer!, 0, Length, writable: false);
 
     public void Dispose()
