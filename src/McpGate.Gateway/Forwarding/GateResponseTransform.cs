@@ -43,11 +43,21 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             sessions.Remove(gate.Upstream.Alias, endedSession);
         }
 
+        gate.UpstreamStatus = (int)response.StatusCode;
         if (!response.IsSuccessStatusCode)
         {
             if (method == McpMethods.ToolsCall)
             {
                 gate.ObservedResult = AuditResults.UpstreamError;
+            }
+
+            // A 5xx body is the upstream's own text (stack traces, paths); the caller gets a JSON-RPC error instead.
+            // 4xx pass as they are: clients act on them (404 starts a new session, 400 drives version fallback).
+            if ((int)response.StatusCode >= 500)
+            {
+                context.SuppressResponseBody = true;
+                await JsonRpcResponses.WriteUpstreamFailureAsync(http, StatusCodes.Status502BadGateway, gate.Message?.Id ?? default, "upstream_error",
+                    $"server '{gate.Upstream.Alias}' answered HTTP {(int)response.StatusCode}");
             }
 
             return;
@@ -118,9 +128,10 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             return;
         }
 
-        // The filtered list is never longer than the upstream's (an unreadable one becomes a short error).
+        // The filtered list is never longer than the upstream's (an unreadable one becomes a short error), and
+        // carries the request's id so the client can match that error to its request.
         using var output = new PooledBufferWriter(body.Length + 256);
-        var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output);
+        var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output, gate.Message!.Id);
         RecordListed(gate, outcome);
         http.Response.ContentLength = output.WrittenCount;
         await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
@@ -152,7 +163,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         var id = gate.Message!.Id;
         await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
         using var reader = new SseEventReader(upstream);
-        while (await reader.ReadAsync(http.RequestAborted) is { } sseEvent)
+        while (await reader.ReadBorrowedAsync(http.RequestAborted) is { } sseEvent)
         {
             var data = sseEvent.Data.Span;
             if (!data.IsEmpty && ResponseIds.Matches(data, id))

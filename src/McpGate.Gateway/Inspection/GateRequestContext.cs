@@ -34,6 +34,9 @@ internal sealed class GateRequestContext
     /// <summary>Set when the response is a list the caller must see filtered.</summary>
     public ListKind? ListKind { get; set; }
 
+    /// <summary>The HTTP status the upstream answered with (the caller may get another, e.g. 502 for a 5xx); null when none came.</summary>
+    public int? UpstreamStatus { get; set; }
+
     /// <summary>The audit <c>result</c> the response transform observed in the upstream's answer.</summary>
     public string? ObservedResult { get; set; }
 

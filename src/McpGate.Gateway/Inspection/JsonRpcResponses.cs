@@ -15,6 +15,7 @@ internal static class JsonRpcResponses
     public const int Unauthenticated = -32000;
     public const int HeaderMismatch = -32020;
     public const int SessionNotFound = -32001;
+    public const int UpstreamFailure = -32603;
 
     /// <summary>An error with id null (or the request's id) and no data.</summary>
     public static Task WriteErrorAsync(HttpContext context, int statusCode, JsonRpcId id, int code, string message)
@@ -25,6 +26,22 @@ internal static class JsonRpcResponses
             WriteError(writer, id, code, message, reason: null);
         }
 
+        return WriteAsync(context, statusCode, buffer.WrittenMemory);
+    }
+
+    /// <summary>
+    /// The upstream failed (unreachable, timed out, a 5xx): a <c>-32603</c> error for the request, with a reason that
+    /// names the server but never repeats what the upstream said.
+    /// </summary>
+    public static Task WriteUpstreamFailureAsync(HttpContext context, int statusCode, JsonRpcId id, string message, string reason)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteError(writer, id, UpstreamFailure, message, reason);
+        }
+
+        context.Response.Headers.ContentEncoding = default;
         return WriteAsync(context, statusCode, buffer.WrittenMemory);
     }
 

@@ -13,6 +13,7 @@ using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Model;
@@ -95,6 +96,13 @@ internal sealed class McpGateMiddleware(
         if (HttpMethods.IsPost(context.Request.Method))
         {
             await InvokePostAsync(context, gate);
+            return;
+        }
+
+        // GET and DELETE are forwarded uninspected, so they may not carry a body an upstream could act on.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            await RejectAsync(context, gate, StatusCodes.Status400BadRequest, JsonRpcResponses.InvalidRequest, "GET and DELETE requests carry no body");
             return;
         }
 
@@ -195,7 +203,7 @@ internal sealed class McpGateMiddleware(
         {
             var status = context.Response.StatusCode;
             var result = gate.ObservedResult ?? (status >= 400 || context.GetForwarderErrorFeature() is not null ? AuditResults.UpstreamError : AuditResults.Ok);
-            audit.Write(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, status));
+            audit.Write(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
         }
     }
 
@@ -215,6 +223,18 @@ internal sealed class McpGateMiddleware(
         finally
         {
             context.Response.Body = original;
+        }
+
+        // YARP answers a peer it could not reach with a bare 502/504; the caller gets a JSON-RPC error it can read.
+        if (context.GetForwarderErrorFeature() is { } failure && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var timedOut = failure.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.RequestTimedOut;
+            await JsonRpcResponses.WriteUpstreamFailureAsync(
+                context,
+                timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                gate.Message?.Id ?? default,
+                timedOut ? "upstream_timeout" : "upstream_unavailable",
+                timedOut ? $"server '{gate.Upstream.Alias}' did not answer in time" : $"server '{gate.Upstream.Alias}' could not be reached");
         }
     }
 

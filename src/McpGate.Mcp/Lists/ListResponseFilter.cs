@@ -174,7 +174,7 @@ public static class ListResponseFilter
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ScanResult(ref reader, scan);
+                    ScanResult(ref reader, json, scan);
                 }
                 else
                 {
@@ -213,7 +213,7 @@ public static class ListResponseFilter
         }
     }
 
-    private static void ScanResult(ref Utf8JsonReader reader, ListScan scan)
+    private static void ScanResult(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ListScan scan)
     {
         var arrayName = scan.ArrayName;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -222,7 +222,7 @@ public static class ListResponseFilter
             reader.Read();
             if (isItems && reader.TokenType == JsonTokenType.StartArray)
             {
-                ScanItems(ref reader, scan);
+                ScanItems(ref reader, json, scan);
             }
             else
             {
@@ -231,10 +231,11 @@ public static class ListResponseFilter
         }
     }
 
-    private static void ScanItems(ref Utf8JsonReader reader, ListScan scan)
+    private static void ScanItems(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ListScan scan)
     {
         scan.IsList = true;
         var start = (int)reader.TokenStartIndex;
+        scan.ReserveItems(json.Length - start);
         var firstKept = scan.Kept.Count;
         var hasHidden = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -466,7 +467,11 @@ public static class ListResponseFilter
         private static readonly byte[] s_uri = "uri"u8.ToArray();
         private static readonly byte[] s_uriTemplate = "uriTemplate"u8.ToArray();
 
+        private const int BytesPerItemGuess = 256;
+        private const int MaxReservedItems = 16 * 1024;
+
         private List<string>? _hidden;
+        private int _itemCapacity;
         private List<ToolDescriptor>? _tools;
         private List<JsonRpcId>? _responseIds;
 
@@ -498,9 +503,26 @@ public static class ListResponseFilter
 
         public IReadOnlyList<JsonRpcId> ResponseIds => (IReadOnlyList<JsonRpcId>?)_responseIds ?? [];
 
-        public void AddHidden(string key) => (_hidden ??= []).Add(key);
+        public void AddHidden(string key) => (_hidden ??= new List<string>(_itemCapacity / 2)).Add(key);
 
-        public void AddTool(ToolDescriptor tool) => (_tools ??= []).Add(tool);
+        public void AddTool(ToolDescriptor tool) => (_tools ??= new List<ToolDescriptor>(_itemCapacity)).Add(tool);
+
+        /// <summary>
+        /// Sizes the item lists for an array of about <paramref name="arrayBytes"/> bytes, so a large list does not
+        /// grow them by doubling. The guess assumes items of a few hundred bytes (a tool with a description and a
+        /// small schema): smaller items grow the lists as before, larger ones waste at most a few percent of the
+        /// message's size.
+        /// </summary>
+        public void ReserveItems(int arrayBytes)
+        {
+            if (_itemCapacity > 0)
+            {
+                return;
+            }
+
+            _itemCapacity = Math.Clamp(arrayBytes / BytesPerItemGuess, 4, MaxReservedItems);
+            Kept.EnsureCapacity(_itemCapacity);
+        }
 
         public void AddResponseId(JsonRpcId id) => (_responseIds ??= []).Add(id);
 

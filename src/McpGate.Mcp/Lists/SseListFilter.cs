@@ -1,4 +1,3 @@
-using System.Buffers;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Sse;
 
@@ -37,38 +36,59 @@ public static class SseListFilter
         ArgumentNullException.ThrowIfNull(visibility);
 
         using var reader = new SseEventReader(upstream);
-        ArrayBufferWriter<byte>? data = null;
-        ArrayBufferWriter<byte>? rewritten = null;
-        while (await reader.ReadAsync(cancellationToken) is { } sseEvent)
-        {
-            var output = sseEvent.Raw;
-            if (IsJsonMessage(sseEvent))
-            {
-                var scan = ListResponseFilter.Scan(sseEvent.Data.Span, kind, visibility);
-                var isResponse = scan.IsMalformed
-                    || (scan.IsList && (!requestId.IsPresent || scan.HasResponseId(requestId)));
-                if (isResponse)
-                {
-                    if (onFiltered is not null)
-                    {
-                        await onFiltered(scan.ToOutcome());
-                    }
 
-                    if (scan.IsMalformed || scan.AnyHidden)
+        // Borrowed events point into the reader's buffer: each is fully written before the next read.
+        while (await reader.ReadBorrowedAsync(cancellationToken) is { } sseEvent)
+        {
+            PooledByteWriter? rewritten = null;
+            try
+            {
+                var output = sseEvent.Raw;
+                if (IsJsonMessage(sseEvent))
+                {
+                    var scan = ListResponseFilter.Scan(sseEvent.Data.Span, kind, visibility);
+                    var isResponse = scan.IsMalformed
+                        || (scan.IsList && (!requestId.IsPresent || scan.HasResponseId(requestId)));
+                    if (isResponse)
                     {
-                        data ??= new ArrayBufferWriter<byte>();
-                        rewritten ??= new ArrayBufferWriter<byte>();
-                        data.ResetWrittenCount();
-                        rewritten.ResetWrittenCount();
-                        ListResponseFilter.WriteOutput(sseEvent.Data.Span, scan, requestId, data);
-                        SseWriter.WriteWithData(rewritten, sseEvent, data.WrittenSpan);
-                        output = rewritten.WrittenMemory;
+                        if (onFiltered is not null)
+                        {
+                            await onFiltered(scan.ToOutcome());
+                        }
+
+                        if (scan.IsMalformed || scan.AnyHidden)
+                        {
+                            rewritten = Rewrite(sseEvent, scan, requestId);
+                            output = rewritten.WrittenMemory;
+                        }
                     }
                 }
-            }
 
-            await client.WriteAsync(output, cancellationToken);
-            await client.FlushAsync(cancellationToken);
+                await client.WriteAsync(output, cancellationToken);
+                await client.FlushAsync(cancellationToken);
+            }
+            finally
+            {
+                rewritten?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The event with its data filtered, in pooled buffers sized from the event (filtering only shrinks it).</summary>
+    private static PooledByteWriter Rewrite(SseEvent sseEvent, ListResponseFilter.ListScan scan, JsonRpcId requestId)
+    {
+        using var data = new PooledByteWriter(sseEvent.Data.Length);
+        ListResponseFilter.WriteOutput(sseEvent.Data.Span, scan, requestId, data);
+        var rewritten = new PooledByteWriter(sseEvent.Raw.Length + 64);
+        try
+        {
+            SseWriter.WriteWithData(rewritten, sseEvent, data.WrittenSpan);
+            return rewritten;
+        }
+        catch
+        {
+            rewritten.Dispose();
+            throw;
         }
     }
 

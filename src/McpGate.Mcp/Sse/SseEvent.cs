@@ -49,7 +49,7 @@ public readonly struct SseLine
 /// </summary>
 public sealed class SseEvent
 {
-    internal SseEvent(byte[] raw, int leadingLength, SseLine[] lines, int linesEnd, bool isComplete)
+    internal SseEvent(ReadOnlyMemory<byte> raw, int leadingLength, SseLine[] lines, int linesEnd, bool isComplete)
     {
         Raw = raw;
         LeadingLength = leadingLength;
@@ -90,7 +90,11 @@ public sealed class SseEvent
         Data = dataLines > 1 ? JoinData(lines) : data;
     }
 
-    /// <summary>The exact bytes received for this event, including its terminating blank line.</summary>
+    /// <summary>
+    /// The exact bytes received for this event, including its terminating blank line. For an event from
+    /// <see cref="SseEventReader.ReadBorrowedAsync"/> this (like <see cref="Data"/> and the lines) is valid only until
+    /// the reader's next read.
+    /// </summary>
     public ReadOnlyMemory<byte> Raw { get; }
 
     /// <summary>The lines of the block in order, without the terminating blank line.</summary>
@@ -111,7 +115,7 @@ public sealed class SseEvent
     /// <summary>At least one <c>data</c> line (possibly empty, as in a priming event).</summary>
     public bool HasData { get; }
 
-    /// <summary>The data lines' values joined with LF.</summary>
+    /// <summary>The data lines' values joined with LF; a slice of <see cref="Raw"/> when there is one data line.</summary>
     public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>Bytes before the first line that belong to the previous block's line terminator or to a BOM.</summary>

@@ -31,6 +31,7 @@ public sealed class SseEventReader : IDisposable
     private int _leading;
     private bool _atStreamStart = true;
     private bool _eof;
+    private bool _borrow;
 
     public SseEventReader(Stream stream, int maxEventBytes = DefaultMaxEventBytes)
         : this(stream, ownsStream: false, maxEventBytes)
@@ -57,9 +58,21 @@ public sealed class SseEventReader : IDisposable
     /// come back as one last event with <see cref="SseEvent.IsComplete"/> false.
     /// </summary>
     /// <exception cref="InvalidDataException">An event grew beyond the size cap.</exception>
-    public async ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken = default)
+    public ValueTask<SseEvent?> ReadAsync(CancellationToken cancellationToken = default) => ReadAsync(borrow: false, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ReadAsync(CancellationToken)"/>, but the event's <see cref="SseEvent.Raw"/>,
+    /// <see cref="SseEvent.Data"/> and line values point into the reader's pooled buffer instead of a copy: they are
+    /// valid only until the next read or <see cref="Dispose"/>, so use (or copy) them before reading on. Saves one
+    /// copy of every event, which for a large list response is a Large Object Heap allocation per event.
+    /// </summary>
+    /// <exception cref="InvalidDataException">An event grew beyond the size cap.</exception>
+    public ValueTask<SseEvent?> ReadBorrowedAsync(CancellationToken cancellationToken = default) => ReadAsync(borrow: true, cancellationToken);
+
+    private async ValueTask<SseEvent?> ReadAsync(bool borrow, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        _borrow = borrow;
         while (true)
         {
             var next = TryParse();
@@ -186,7 +199,9 @@ public sealed class SseEventReader : IDisposable
 
     private SseEvent TakeFrame(int frameEnd, bool isComplete)
     {
-        var raw = _buffer.AsSpan(_frameStart, frameEnd - _frameStart).ToArray();
+        ReadOnlyMemory<byte> raw = _borrow
+            ? _buffer.AsMemory(_frameStart, frameEnd - _frameStart)
+            : _buffer.AsSpan(_frameStart, frameEnd - _frameStart).ToArray();
         var lines = new SseLine[_lines.Count];
         var linesEnd = _leading;
         for (var i = 0; i < lines.Length; i++)
@@ -203,10 +218,10 @@ public sealed class SseEventReader : IDisposable
         return result;
     }
 
-    private static SseLine CreateLine(byte[] raw, LineRange range)
+    private static SseLine CreateLine(ReadOnlyMemory<byte> raw, LineRange range)
     {
-        var content = raw.AsMemory(range.Start, range.ContentLength);
-        var rawLine = raw.AsMemory(range.Start, range.ContentLength + range.TerminatorLength);
+        var content = raw.Slice(range.Start, range.ContentLength);
+        var rawLine = raw.Slice(range.Start, range.ContentLength + range.TerminatorLength);
         var span = content.Span;
         if (span[0] == (byte)':')
         {

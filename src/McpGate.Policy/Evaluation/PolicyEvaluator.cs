@@ -46,6 +46,33 @@ public sealed class PolicyEvaluator
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(target);
+        var decision = EvaluateOne(identity, server, targetKind, target, classification, explicitAccess);
+        if (targetKind != TargetKind.Resource || !decision.IsAllowed || !ResourceUriForms.MayResolveElsewhere(target))
+        {
+            return decision;
+        }
+
+        // A URI the upstream may resolve elsewhere (%2e%2e, /../) is allowed only when every place it can land is.
+        foreach (var form in ResourceUriForms.Of(target))
+        {
+            var other = EvaluateOne(identity, server, targetKind, form, classification, explicitAccess);
+            if (!other.IsAllowed)
+            {
+                return other;
+            }
+        }
+
+        return decision;
+    }
+
+    private Decision EvaluateOne(
+        Identity identity,
+        string server,
+        TargetKind targetKind,
+        string target,
+        ToolClassification? classification,
+        AccessKind? explicitAccess)
+    {
         var request = new EvaluationRequest(identity, server, targetKind, target, classification, explicitAccess);
         if (_roleBased is not null)
         {

@@ -140,7 +140,7 @@ public sealed class GateAuditTests
     }
 
     [Fact]
-    public async Task UpstreamAnswering500_IsPassedToTheCaller_AndAuditedAsUpstreamError()
+    public async Task UpstreamAnswering500_BecomesAJsonRpcUpstreamError_AndIsAuditedWithTheUpstreamsStatus()
     {
         await using var run = await GateRun.StartAsync();
         var request = """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"/public/notes.txt"}}}""";
@@ -148,8 +148,9 @@ public sealed class GateAuditTests
         run.Upstream.FailNextRequestsWith(HttpStatusCode.InternalServerError);
         var reply = await GateHttp.PostAsync(run.Http, run.Gate.McpUrl("files"), request, GatePolicies.BobToken);
 
-        reply.Status.Should().Be(HttpStatusCode.InternalServerError);
-        reply.Body.Should().Contain("injected failure", "the upstream's own answer is passed on");
+        // The caller gets the gate's JSON-RPC error, never the upstream's error text (gateway.md §2, docs/security.md).
+        reply.Status.Should().Be(HttpStatusCode.BadGateway);
+        reply.Body.Should().Contain("upstream_error").And.NotContain("injected failure");
         run.Upstream.Spy.ExecutedToolCount("read_file").Should().Be(0);
         var line = (await run.Gate.WaitForAuditLinesAsync(l => l.Any(IsToolLine))).Single(IsToolLine);
         (Text(line, "decision"), Text(line, "result")).Should().Be(("allow", "upstream_error"));

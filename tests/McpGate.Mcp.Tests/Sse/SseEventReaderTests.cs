@@ -294,4 +294,45 @@ public sealed class SseEventReaderTests
 
         await act.Should().ThrowAsync<InvalidDataException>();
     }
+
+    /// <summary>Describes each borrowed event before the next read, as its contract asks.</summary>
+    private static async Task<List<string>> DescribeAllBorrowed(Stream stream)
+    {
+        using var reader = new SseEventReader(stream);
+        var described = new List<string>();
+        while (await reader.ReadBorrowedAsync() is { } next)
+        {
+            described.Add(Describe(next));
+        }
+
+        return described;
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public async Task ReadBorrowedAsync_EverySplitPointOfTheStream_YieldsTheSameEventsAsReadAsync(string lineEnding)
+    {
+        var stream = Bytes(Sample.Replace("\n", lineEnding, StringComparison.Ordinal));
+        var expected = (await ReadAll(new MemoryStream(stream))).Select(Describe).ToList();
+
+        for (var split = 1; split < stream.Length; split++)
+        {
+            var described = await DescribeAllBorrowed(ChunkedReadStream.SplitAt(stream, split));
+
+            described.Should().Equal(expected, $"the stream was split after byte {split}");
+        }
+    }
+
+    [Fact]
+    public async Task ReadBorrowedAsync_EventLargerThanTheBuffer_IsReadWhole()
+    {
+        var text = $"data: a\n\nid: 7\ndata: {new string('x', 200_000)}\n\ndata: b\n\n";
+        var expected = (await ReadAll(text)).Select(Describe).ToList();
+
+        var described = await DescribeAllBorrowed(ChunkedReadStream.SplitAt(Bytes(text), 1000, 70_000, 150_000));
+
+        described.Should().Equal(expected);
+    }
 }

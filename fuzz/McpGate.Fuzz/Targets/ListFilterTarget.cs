@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Text.Json;
+using McpGate.Mcp.JsonRpc;
+using McpGate.Mcp.Lists;
+
+namespace McpGate.Fuzz.Targets;
+
+/// <summary>
+/// <see cref="ListResponseFilter.Filter"/> on arbitrary bytes (the first byte picks the list kind). Never throws; the
+/// output is always valid JSON; no hidden item appears in it.
+/// </summary>
+internal static class ListFilterTarget
+{
+    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 512 };
+
+    public static void Run(byte[] input)
+    {
+        if (input.Length == 0)
+        {
+            return;
+        }
+
+        var kind = (ListKind)(input[0] % 4);
+        var body = input.AsSpan(1);
+        var output = new ArrayBufferWriter<byte>();
+        var outcome = ListResponseFilter.Filter(body, kind, FuzzVisibility.Instance, output, JsonRpcId.FromNumber(7));
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(output.WrittenMemory, s_options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvariantBroken($"the filter wrote invalid JSON ({ex.Message}); malformed={outcome.IsMalformed}");
+        }
+
+        using (document)
+        {
+            ListChecks.NoHiddenItem(document.RootElement, kind, requestId: null);
+        }
+    }
+}

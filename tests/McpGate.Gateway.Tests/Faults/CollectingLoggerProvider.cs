@@ -1,0 +1,16 @@
+using McpGate.Gateway.Tests.Audit.Support;
+using Microsoft.Extensions.Logging;
+
+namespace McpGate.Gateway.Tests.Faults;
+
+/// <summary>Collects what the gate logs to its console, to check that a fault is reported there.</summary>
+internal sealed class CollectingLoggerProvider : ILoggerProvider
+{
+    public CollectingLogger Logger { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => Logger;
+
+    public void Dispose()
+    {
+    }
+}
