@@ -7,6 +7,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// variables below) turns the same tests into the long run:
 /// <list type="bullet">
 /// <item><c>MCPGATE_FUZZ_REQUESTS</c>: requests sent through the running gate (default 1,500).</item>
+/// <item><c>MCPGATE_FUZZ_SECONDS</c>: send requests through the gate for this long instead (the count is printed).</item>
 /// <item><c>MCPGATE_FUZZ_BODIES</c>: bodies checked in-process against the inspector (default 20,000).</item>
 /// <item><c>MCPGATE_FUZZ_SEED</c>: the CsCheck seed to start from, as printed by a failing run.</item>
 /// <item><c>MCPGATE_FUZZ_THREADS</c>: concurrent senders (default 2).</item>
@@ -17,6 +18,9 @@ internal static class FuzzSettings
     public static long Requests => Long("MCPGATE_FUZZ_REQUESTS", 1_500);
 
     public static long Bodies => Long("MCPGATE_FUZZ_BODIES", 20_000);
+
+    /// <summary>-1 (no time limit) unless <c>MCPGATE_FUZZ_SECONDS</c> is set.</summary>
+    public static int Seconds => (int)Long("MCPGATE_FUZZ_SECONDS", -1);
 
     public static int Threads => (int)Long("MCPGATE_FUZZ_THREADS", 2);
 

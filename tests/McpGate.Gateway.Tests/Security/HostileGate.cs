@@ -24,9 +24,17 @@ internal sealed class HostileGate : IAsyncDisposable
     private readonly McpClient _alice;
     private readonly McpClient _bob;
     private readonly McpClient _carol;
+    private const int Slots = 64;
+    private const int ForgetEvery = 2_000;
+
     private readonly Lock _reported = new();
+    private readonly SemaphoreSlim _slots = new(Slots, Slots);
+    private readonly SemaphoreSlim _forgetting = new(1, 1);
     private long _sequence;
     private int _reportedExecutions;
+    private int _sinceForget;
+    private long _forwarded;
+    private long _executedBeforeForget;
 
     private HostileGate(TestUpstream upstream, RunningGate gate, McpClient alice, McpClient bob, McpClient carol, HttpClient http)
     {
@@ -44,6 +52,15 @@ internal sealed class HostileGate : IAsyncDisposable
 
     public string AliceSessionId => _alice.SessionId!;
 
+    /// <summary>Generated requests sent.</summary>
+    public long Checked => Interlocked.Read(ref _sequence);
+
+    /// <summary>Generated requests that reached the upstream.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    /// <summary>Allowed tool calls whose bodies ran inside the upstream.</summary>
+    public long ExecutedAllowedCalls => Interlocked.Read(ref _executedBeforeForget) + AllowedExecutions();
+
     public static async Task<HostileGate> StartAsync(string extraGateway = "")
     {
         var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Both });
@@ -60,6 +77,66 @@ internal sealed class HostileGate : IAsyncDisposable
 
     /// <summary>Sends <paramref name="request"/> and returns why the gate broke an invariant, or null.</summary>
     public async Task<string?> CheckAsync(HostileRequest request)
+    {
+        await _slots.WaitAsync();
+        string? violation;
+        try
+        {
+            violation = await CheckOneAsync(request);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        return violation ?? (Interlocked.Increment(ref _sinceForget) >= ForgetEvery ? await ForgetAsync() : null);
+    }
+
+    /// <summary>
+    /// The spy keeps every request it saw and each check scans them, so a long run would slow down quadratically:
+    /// every <see cref="ForgetEvery"/> checks, once no check is in flight, the spy is emptied (after a last look for
+    /// a forbidden execution).
+    /// </summary>
+    private async Task<string?> ForgetAsync()
+    {
+        await _forgetting.WaitAsync();
+        try
+        {
+            if (Volatile.Read(ref _sinceForget) < ForgetEvery)
+            {
+                return null;
+            }
+
+            for (var i = 0; i < Slots; i++)
+            {
+                await _slots.WaitAsync();
+            }
+
+            try
+            {
+                var late = NewForbiddenExecution();
+                Interlocked.Add(ref _executedBeforeForget, AllowedExecutions());
+                Upstream.Spy.Clear();
+                lock (_reported)
+                {
+                    _reportedExecutions = 0;
+                }
+
+                Volatile.Write(ref _sinceForget, 0);
+                return late;
+            }
+            finally
+            {
+                _slots.Release(Slots);
+            }
+        }
+        finally
+        {
+            _forgetting.Release();
+        }
+    }
+
+    private async Task<string?> CheckOneAsync(HostileRequest request)
     {
         var sequence = Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
         HttpResponseMessage response;
@@ -82,6 +159,7 @@ internal sealed class HostileGate : IAsyncDisposable
         using (response)
         {
             var forwarded = Upstream.Spy.Requests.Where(r => r.Header(SequenceHeader) == sequence).ToList();
+            Interlocked.Add(ref _forwarded, forwarded.Count);
             return Violation(request, response, answer, forwarded) ?? NewForbiddenExecution();
         }
     }
@@ -119,12 +197,16 @@ internal sealed class HostileGate : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
+        _slots.Dispose();
+        _forgetting.Dispose();
         await _alice.DisposeAsync();
         await _bob.DisposeAsync();
         await _carol.DisposeAsync();
         await Gate.DisposeAsync();
         await Upstream.DisposeAsync();
     }
+
+    private int AllowedExecutions() => HostileGen.AllowedTools.Sum(Upstream.Spy.ExecutedToolCount);
 
     private static string? Violation(HostileRequest request, HttpResponseMessage response, byte[] answer, List<ObservedRequest> forwarded)
     {
