@@ -13,7 +13,7 @@ internal static class Machine
         ReadMemTotalMb(),
         (ReadField("/etc/os-release", "PRETTY_NAME", '=') ?? RuntimeInformation.OSDescription).Trim('"'),
         RuntimeInformation.FrameworkDescription,
-        FirstLine("wrk", ["-v"]) ?? "not installed",
+        WrkVersion(),
         GitCommit(repoRoot),
         DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
 
@@ -33,6 +33,19 @@ internal static class Machine
         }
 
         return Environment.ProcessorCount;
+    }
+
+    /// <summary><c>wrk debian/4.1.0-3+b2 [epoll] Copyright …</c> → <c>wrk debian/4.1.0-3+b2 [epoll]</c>.</summary>
+    private static string WrkVersion()
+    {
+        var line = FirstLine("wrk", ["-v"]);
+        if (line is null)
+        {
+            return "wrk not installed";
+        }
+
+        var copyright = line.IndexOf(" Copyright", StringComparison.Ordinal);
+        return copyright > 0 ? line[..copyright] : line;
     }
 
     private static string? ReadField(string path, string key, char separator = ':')
