@@ -8,7 +8,7 @@ namespace McpGate.Gateway.Audit;
 
 /// <summary>
 /// The audit file sink: one file per UTC day, unbuffered (every event is flushed to the operating system before
-/// <see cref="Emit"/> returns), with count-based retention. It throws on every failure, which the audit pipeline
+/// <see cref="Emit"/> returns, or, inside a batch, before <see cref="EndBatch"/> returns), with count-based retention. It throws on every failure, which the audit pipeline
 /// (<c>AuditTo</c>) hands back to <see cref="SerilogAuditLog"/>.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ namespace McpGate.Gateway.Audit;
 /// recovers without a restart, and a torn last line (a write cut off by the failure) is ended with <c>\n</c> on
 /// reopening so the next record starts on a line of its own.
 /// </remarks>
-internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
+internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, IDisposable
 {
     // Comfortably more than a line, so a line reaches the file in one write.
     private const int LineBufferChars = 16 * 1024;
@@ -37,6 +37,7 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
     private FileStream? _stream;
     private StreamWriter? _writer;
     private DateOnly _day;
+    private bool _batching;
     private bool _disposed;
 
     public RollingAuditFileSink(string pattern, int? retainedFileCount, ITextFormatter formatter, TimeProvider time, ILogger diagnostics)
@@ -69,7 +70,35 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
             {
                 var writer = WriterForToday();
                 _formatter.Format(logEvent, writer);
-                writer.Flush();
+                if (!_batching)
+                {
+                    writer.Flush();
+                }
+            }
+            catch
+            {
+                Abandon();
+                throw;
+            }
+        }
+    }
+
+    public void BeginBatch()
+    {
+        lock (_gate)
+        {
+            _batching = true;
+        }
+    }
+
+    public void EndBatch()
+    {
+        lock (_gate)
+        {
+            _batching = false;
+            try
+            {
+                _writer?.Flush();
             }
             catch
             {
@@ -95,8 +124,8 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
             _stream = null;
             _writerLock = null;
 
-            // Nothing is pending (every Emit flushed), so this only releases the handles; a failure here is reported
-            // by the caller of Dispose.
+            // Nothing is pending (every Emit or batch flushed), so this only releases the handles; a failure here is
+            // reported by the caller of Dispose.
             try
             {
                 writer?.Dispose();
@@ -116,7 +145,7 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IDisposable
             return _writer;
         }
 
-        // A day change: everything written so far was flushed, so closing loses nothing.
+        // A day change: closing flushes what a batch has written so far into the old day's file, where it belongs.
         _writer?.Dispose();
         _writer = null;
         _stream = null;

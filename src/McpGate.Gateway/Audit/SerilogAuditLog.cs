@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
@@ -10,18 +11,43 @@ namespace McpGate.Gateway.Audit;
 /// <summary>
 /// The audit log (gateway.md §2): a Serilog pipeline of its own, separate from diagnostic logging, whose only sink
 /// is attached with <c>AuditTo</c> so that a failing write surfaces here as an exception instead of being dropped.
-/// <see cref="Write"/> returns once the line is flushed; it never throws, and a failure is counted and reported
-/// on the console (by event and decision id only).
 /// </summary>
+/// <remarks>
+/// Two ways in, one order out. <see cref="Write"/> (denials, rejections) returns once its line is flushed.
+/// <see cref="Post"/> (allowed calls, filtered lists) queues the record for one background writer, which writes
+/// whatever has queued up as a batch under a single flush: the allowed path pays neither the <c>write(2)</c> nor
+/// the wait for the lock. Every drain of the queue happens under one lock, and <see cref="Write"/> drains it before
+/// writing its own record, so the file's order is the order records were handed over. A full queue makes
+/// <see cref="Post"/> write through synchronously (back-pressure, never loss); <see cref="Dispose"/> drains the
+/// queue before closing the file. Nothing here throws: a failure is counted and reported on the console (by event
+/// and decision id only).
+/// </remarks>
 internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 {
+    // About a second of records at full load: enough to ride out a slow flush, small enough to bound what a crash
+    // (not a graceful stop) can take with it.
+    internal const int QueueCapacity = 8192;
+
     private static readonly MessageTemplate s_template = new MessageTemplateParser().Parse("mcpgate audit record");
+    private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Logger _pipeline;
+    private readonly IBatchingAuditSink? _batchingSink;
     private readonly TimeProvider _time;
     private readonly ILogger _diagnostics;
+    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(QueueCapacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = false,
+        SingleWriter = false,
+    });
+    private readonly Task _backgroundWriter;
 
-    // Serialises writes with Dispose, so no write is half-way through the sink when the file is closed.
+    // Records the current batch has emitted but not yet flushed: if the flush fails, these are the ones lost.
+    private readonly List<AuditRecord> _unflushed = [];
+
+    // Serialises every read of the queue and every write to the sink with Dispose: the single order of the file,
+    // and no write half-way through the sink when it is closed.
     private readonly Lock _gate = new();
     private bool _disposed;
     private long _failureCount;
@@ -35,22 +61,29 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 
     /// <summary>For tests: <paramref name="stdout"/> receives the lines when the destination is stdout.</summary>
     internal SerilogAuditLog(AuditDestination destination, TextWriter stdout, TimeProvider time, ILogger diagnostics)
-        : this(CreatePipeline(destination, stdout, time, diagnostics), destination.Description, time, diagnostics)
+        : this(CreateSink(destination, stdout, time, diagnostics), destination.Description, time, diagnostics)
     {
         _diagnostics.AuditLogOpened(destination.Description, destination.IsStdout ? "n/a" : destination.RetainedFileCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all");
     }
 
-    /// <summary>Over any pipeline: tests hand in one whose audit sink fails.</summary>
-    internal SerilogAuditLog(Logger pipeline, string destination, TimeProvider time, ILogger diagnostics)
+    /// <summary>Over any sink: tests hand in one that fails, or one that blocks.</summary>
+    internal SerilogAuditLog(ILogEventSink sink, string destination, TimeProvider time, ILogger diagnostics)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        _pipeline = pipeline;
+
+        // A pipeline of its own: diagnostic logging's levels, filters and enrichers never touch audit records.
+        _pipeline = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .AuditTo.Sink(sink)
+            .CreateLogger();
+        _batchingSink = sink as IBatchingAuditSink;
         Destination = destination;
         _time = time;
         _diagnostics = diagnostics;
+        _backgroundWriter = Task.Run(WriteQueuedAsync);
     }
 
     public string Destination { get; }
@@ -70,41 +103,49 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 
     public void Write(AuditRecord record)
     {
-        Exception? failure = null;
-        try
+        if (record is null)
         {
-            ArgumentNullException.ThrowIfNull(record);
-            var logEvent = new LogEvent(
-                record.Timestamp,
-                LogEventLevel.Information,
-                exception: null,
-                s_template,
-                [new LogEventProperty(AuditRecordFormatter.RecordProperty, new ScalarValue(record))]);
-            lock (_gate)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                _pipeline.Write(logEvent);
-            }
-        }
-#pragma warning disable CA1031 // The contract: whatever the sink does, the caller's response must not change.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            failure = ex;
+            RecordFailure(null, new ArgumentNullException(nameof(record)));
+            return;
         }
 
-        if (failure is not null)
+        lock (_gate)
         {
-            RecordFailure(record, failure);
+            WriteBatch(record);
         }
-        else if (Volatile.Read(ref _failing) != 0 && Interlocked.Exchange(ref _failing, 0) != 0)
+    }
+
+    public void Post(AuditRecord record)
+    {
+        if (record is null)
         {
-            Report(() => _diagnostics.AuditWriteRecovered(Destination, FailureCount));
+            RecordFailure(null, new ArgumentNullException(nameof(record)));
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(record))
+        {
+            // Full, or closing: the caller waits for the write instead of the record being dropped.
+            Write(record);
         }
     }
 
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+
+        // The writer ends once the queue is empty; a sink stuck for longer is abandoned, and whatever it left queued
+        // is written by the final drain below, or reported lost by it.
+        try
+        {
+            _backgroundWriter.Wait(s_drainTimeout);
+        }
+#pragma warning disable CA1031 // The writer never throws; shutdown goes on regardless.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
         lock (_gate)
         {
             if (_disposed)
@@ -112,10 +153,11 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
                 return;
             }
 
+            WriteBatch(then: null);
             _disposed = true;
             try
             {
-                // Every line was flushed when written; this closes the file (and lets a reader open it exclusively).
+                // Every line was flushed by its batch; this closes the file (and lets a reader open it exclusively).
                 _pipeline.Dispose();
             }
 #pragma warning disable CA1031 // Shutdown goes on; the failure is reported.
@@ -125,6 +167,105 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
                 Report(() => _diagnostics.AuditCloseFailed(Destination, ex));
             }
         }
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            lock (_gate)
+            {
+                WriteBatch(then: null);
+            }
+        }
+    }
+
+    /// <summary>Under <see cref="_gate"/>: writes everything queued, then <paramref name="then"/>, under one flush.</summary>
+    private void WriteBatch(AuditRecord? then)
+    {
+        if (then is null && !_queue.Reader.TryPeek(out _))
+        {
+            // Another drain (a Write, or the writer's previous round) took everything already.
+            return;
+        }
+
+        var batching = _batchingSink is not null && !_disposed;
+        if (batching)
+        {
+            _batchingSink!.BeginBatch();
+        }
+
+        var lastSucceeded = false;
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            lastSucceeded = Emit(queued, batching);
+        }
+
+        if (then is not null)
+        {
+            lastSucceeded = Emit(then, batching);
+        }
+
+        if (batching)
+        {
+            try
+            {
+                _batchingSink!.EndBatch();
+            }
+#pragma warning disable CA1031 // The contract: whatever the sink does, the caller's response must not change.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                ReportUnflushedLost(ex);
+                return;
+            }
+
+            _unflushed.Clear();
+        }
+
+        if (lastSucceeded && Volatile.Read(ref _failing) != 0 && Interlocked.Exchange(ref _failing, 0) != 0)
+        {
+            Report(() => _diagnostics.AuditWriteRecovered(Destination, FailureCount));
+        }
+    }
+
+    private bool Emit(AuditRecord record, bool batching)
+    {
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pipeline.Write(new LogEvent(
+                record.Timestamp,
+                LogEventLevel.Information,
+                exception: null,
+                s_template,
+                [new LogEventProperty(AuditRecordFormatter.RecordProperty, new ScalarValue(record))]));
+            if (batching)
+            {
+                _unflushed.Add(record);
+            }
+
+            return true;
+        }
+#pragma warning disable CA1031 // The contract: whatever the sink does, the caller's response must not change.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // A failing sink drops its buffer, and with it the batch's records before this one.
+            ReportUnflushedLost(ex);
+            RecordFailure(record, ex);
+            return false;
+        }
+    }
+
+    private void ReportUnflushedLost(Exception failure)
+    {
+        foreach (var record in _unflushed)
+        {
+            RecordFailure(record, failure);
+        }
+
+        _unflushed.Clear();
     }
 
     private void RecordFailure(AuditRecord? record, Exception failure)
@@ -151,17 +292,11 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
         }
     }
 
-    private static Logger CreatePipeline(AuditDestination destination, TextWriter stdout, TimeProvider time, ILogger diagnostics)
+    private static ILogEventSink CreateSink(AuditDestination destination, TextWriter stdout, TimeProvider time, ILogger diagnostics)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        ILogEventSink sink = destination.IsStdout
+        return destination.IsStdout
             ? new TextWriterAuditSink(AuditRecordFormatter.Instance, stdout)
             : new RollingAuditFileSink(destination.Pattern!, destination.RetainedFileCount, AuditRecordFormatter.Instance, time, diagnostics);
-
-        // A pipeline of its own: diagnostic logging's levels, filters and enrichers never touch audit records.
-        return new LoggerConfiguration()
-            .MinimumLevel.Verbose()
-            .AuditTo.Sink(sink)
-            .CreateLogger();
     }
 }

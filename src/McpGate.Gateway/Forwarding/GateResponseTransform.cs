@@ -149,7 +149,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             catalog.Observe(gate.Upstream.Alias, outcome.Tools);
         }
 
-        audit.Write(GateAuditRecords.ListFiltered(gate, outcome.Hidden));
+        audit.Post(GateAuditRecords.ListFiltered(gate, outcome.Hidden));
     }
 
     /// <summary>

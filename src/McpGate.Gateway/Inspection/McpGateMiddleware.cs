@@ -29,7 +29,7 @@ namespace McpGate.Gateway.Inspection;
 ///          POST ─► [4 encoding, type, size cap] ─► [5 strict parse] ─► [6 decide each message]
 ///                     denied ─► [7 audit (flushed), then deny envelope]       (upstream sees nothing)
 ///                     allowed ─► forward exactly the inspected bytes ─► forwarder ─► [8 list filter / result
-///                                observation in GateResponseTransform] ─► audit the outcome
+///                                observation in GateResponseTransform] ─► audit the outcome (queued, written behind)
 /// </code>
 /// Step 2 (strip the client's credentials, add the upstream's headers) is a YARP request transform.
 /// </summary>
@@ -203,7 +203,7 @@ internal sealed class McpGateMiddleware(
         {
             var status = context.Response.StatusCode;
             var result = gate.ObservedResult ?? (status >= 400 || context.GetForwarderErrorFeature() is not null ? AuditResults.UpstreamError : AuditResults.Ok);
-            audit.Write(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+            audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
         }
     }
 

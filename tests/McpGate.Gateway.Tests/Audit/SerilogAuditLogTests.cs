@@ -34,7 +34,7 @@ public sealed class SerilogAuditLogTests : IDisposable
     [Fact]
     public void Write_SinkThrows_DoesNotThrowAndCountsEachFailure()
     {
-        using var log = new SerilogAuditLog(PipelineOver(new ThrowingSink()), "test", _time, _console);
+        using var log = new SerilogAuditLog(new ThrowingSink(), "test", _time, _console);
 
         var write = () =>
         {
@@ -51,7 +51,7 @@ public sealed class SerilogAuditLogTests : IDisposable
     [Fact]
     public void Write_SinkThrows_ConsoleNamesEventAndDecisionIdButNoRecordContent()
     {
-        using var log = new SerilogAuditLog(PipelineOver(new ThrowingSink()), "test", _time, _console);
+        using var log = new SerilogAuditLog(new ThrowingSink(), "test", _time, _console);
 
         log.Write(AuditTestData.Denial("d-7", subject: "mallory"));
 
@@ -173,16 +173,189 @@ public sealed class SerilogAuditLogTests : IDisposable
         log.FailureCount.Should().Be(1);
     }
 
+    [Fact]
+    public void PostThenWrite_FileKeepsTheOrderRecordsWereHandedOver()
+    {
+        using var log = CreateFileLog();
+
+        log.Post(AuditTestData.Denial("p-1"));
+        log.Post(AuditTestData.Denial("p-2"));
+        log.Write(AuditTestData.Denial("w-3"));
+
+        // Write drains what was posted before it, so when it returns all three are in the file, in order.
+        DecisionIdsInFile().Should().Equal("p-1", "p-2", "w-3");
+    }
+
+    [Fact]
+    public async Task Post_IsWrittenBehindWithoutAWriteAfterIt()
+    {
+        using var log = CreateFileLog();
+
+        log.Post(AuditTestData.Denial("p-alone"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DecisionIdsInFile().Length == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        DecisionIdsInFile().Should().Equal("p-alone");
+    }
+
+    [Fact]
+    public void Dispose_WritesEveryPostedRecordBeforeClosing()
+    {
+        var log = CreateFileLog();
+        for (var i = 0; i < 5000; i++)
+        {
+            log.Post(AuditTestData.Denial($"p-{i}"));
+        }
+
+        log.Dispose();
+
+        var ids = DecisionIdsInFile();
+        ids.Should().HaveCount(5000);
+        ids[0].Should().Be("p-0");
+        ids[^1].Should().Be("p-4999");
+        log.FailureCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Post_QueueFull_WaitsForTheSinkInsteadOfDroppingRecords()
+    {
+        using var sink = new BlockingSink();
+        using var log = new SerilogAuditLog(sink, "test", _time, _console);
+        log.Post(AuditTestData.Denial("first"));
+        sink.Entered.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the background writer takes the first record");
+
+        // With the sink stuck, the queue fills; the post after that must wait, not drop.
+        var posting = Task.Run(() =>
+        {
+            for (var i = 0; i < SerilogAuditLog.QueueCapacity + 10; i++)
+            {
+                log.Post(AuditTestData.Denial($"p-{i}"));
+            }
+        });
+        (await Task.WhenAny(posting, Task.Delay(300))).Should().NotBe(posting, "a full queue pushes back on the poster");
+
+        sink.Release();
+        await posting.WaitAsync(TimeSpan.FromSeconds(30));
+        log.Dispose();
+
+        sink.Count.Should().Be(SerilogAuditLog.QueueCapacity + 11);
+        log.FailureCount.Should().Be(0);
+    }
+
+    [Fact]
+    public void Batch_FlushFails_EveryRecordOfTheBatchIsReportedLostByItsId()
+    {
+        using var sink = new FailingFlushSink();
+        var log = new SerilogAuditLog(sink, "test", _time, _console);
+        log.Post(AuditTestData.Denial("b-1"));
+        sink.BatchStarted.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+
+        // The writer has begun a batch but not read the queue yet, so these join b-1 under one failing flush.
+        log.Post(AuditTestData.Denial("b-2"));
+        log.Post(AuditTestData.Denial("b-3"));
+        sink.Proceed.Set();
+        log.Dispose();
+
+        log.FailureCount.Should().Be(3);
+        sink.Emitted.Should().Be(3);
+        var messages = _console.Entries.Where(e => e.EventName == "AuditWriteFailed").Select(e => e.Message).ToList();
+        messages.Should().HaveCount(3);
+        messages[0].Should().Contain("b-1");
+        messages[1].Should().Contain("b-2");
+        messages[2].Should().Contain("b-3");
+        log.IsFailing.Should().BeTrue();
+    }
+
+    private string[] DecisionIdsInFile()
+    {
+        var path = _directory.Combine("mcpgate-20250304.jsonl");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        var lines = TempDirectory.ReadLines(path);
+        var ids = new string[lines.Length];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var line = JsonDocument.Parse(lines[i]);
+            ids[i] = line.RootElement.GetProperty("decision_id").GetString()!;
+        }
+
+        return ids;
+    }
+
     private SerilogAuditLog CreateFileLog(string? path = null)
     {
         var destination = AuditDestination.Resolve(new AuditSettings { Path = path ?? _directory.Combine("mcpgate-.jsonl") }, null);
         return new SerilogAuditLog(destination, TextWriter.Null, _time, _console);
     }
 
-    private static Logger PipelineOver(ILogEventSink sink) => new LoggerConfiguration().AuditTo.Sink(sink).CreateLogger();
-
     private sealed class ThrowingSink : ILogEventSink
     {
         public void Emit(LogEvent logEvent) => throw new IOException("No space left on device");
+    }
+
+    /// <summary>Blocks inside its first Emit until released, as a sink on a stalled disk would.</summary>
+    private sealed class BlockingSink : ILogEventSink, IDisposable
+    {
+        private readonly ManualResetEventSlim _release = new();
+        private int _count;
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Emit(LogEvent logEvent)
+        {
+            Entered.Set();
+            _release.Wait();
+            Interlocked.Increment(ref _count);
+        }
+
+        public void Release() => _release.Set();
+
+        public void Dispose()
+        {
+            _release.Dispose();
+            Entered.Dispose();
+        }
+    }
+
+    /// <summary>Takes every event into its buffer and fails the flush, as a disk that fills between two writes.
+    /// Its first batch waits for <see cref="Proceed"/>.</summary>
+    private sealed class FailingFlushSink : ILogEventSink, IBatchingAuditSink, IDisposable
+    {
+        private int _emitted;
+        private int _batches;
+
+        public ManualResetEventSlim BatchStarted { get; } = new();
+
+        public ManualResetEventSlim Proceed { get; } = new();
+
+        public int Emitted => Volatile.Read(ref _emitted);
+
+        public void Emit(LogEvent logEvent) => Interlocked.Increment(ref _emitted);
+
+        public void BeginBatch()
+        {
+            if (Interlocked.Increment(ref _batches) == 1)
+            {
+                BatchStarted.Set();
+                Proceed.Wait();
+            }
+        }
+
+        public void EndBatch() => throw new IOException("No space left on device");
+
+        public void Dispose()
+        {
+            BatchStarted.Dispose();
+            Proceed.Dispose();
+        }
     }
 }
