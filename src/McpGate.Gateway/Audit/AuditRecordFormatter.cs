@@ -59,8 +59,14 @@ internal sealed class AuditRecordFormatter : ITextFormatter
 
     public void Format(LogEvent logEvent, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(logEvent);
         ArgumentNullException.ThrowIfNull(output);
+        WriteLine(RecordOf(logEvent), output);
+    }
+
+    /// <summary>The record a <see cref="LogEvent"/> of the audit pipeline carries.</summary>
+    public static AuditRecord RecordOf(LogEvent logEvent)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
 
         // Only records built by SerilogAuditLog travel this pipeline; anything else is a wiring bug and must fail
         // loudly (the audit pipeline propagates it) rather than write a line that is not an audit record.
@@ -69,7 +75,29 @@ internal sealed class AuditRecordFormatter : ITextFormatter
             throw new InvalidOperationException("The audit log only accepts audit records.");
         }
 
-        WriteLine(record, output);
+        return record;
+    }
+
+    /// <summary>Appends the record's line, <c>\n</c> included, as UTF-8: the file sink's path, with no detour through
+    /// characters.</summary>
+    public static void WriteLine(AuditRecord record, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var buffer = t_buffer ??= new LineBuffer();
+        buffer.Writer.Reset(output);
+        try
+        {
+            Write(buffer.Writer, record);
+            buffer.Writer.Flush();
+        }
+        finally
+        {
+            // The thread's writer must not keep the caller's buffer alive.
+            buffer.Writer.Reset(buffer.Bytes);
+        }
+
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
     }
 
     /// <summary>Writes the record's line, <c>\n</c> included, with a single <see cref="TextWriter.Write(ReadOnlySpan{char})"/>

@@ -1,48 +1,47 @@
-using System.Text;
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting;
 
 namespace McpGate.Gateway.Audit;
 
 /// <summary>
-/// The audit file sink: one file per UTC day, unbuffered (every event is flushed to the operating system before
-/// <see cref="Emit"/> returns, or, inside a batch, before <see cref="EndBatch"/> returns), with count-based retention. It throws on every failure, which the audit pipeline
-/// (<c>AuditTo</c>) hands back to <see cref="SerilogAuditLog"/>.
+/// The audit file sink: one file per UTC day, written straight to the operating system (an event's line before
+/// <see cref="Emit"/> returns; inside a batch, all its lines with one write before <see cref="EndBatch"/> returns),
+/// with count-based retention. It throws on every failure, which the audit pipeline (<c>AuditTo</c>) hands back to
+/// <see cref="SerilogAuditLog"/>.
 /// </summary>
 /// <remarks>
 /// Serilog.Sinks.File 7.0 offers rolling and retention only through <c>WriteTo</c>, whose failures are swallowed,
 /// and its <c>AuditTo.File</c> does not roll; so the roll and the retention are done here, with the same file
 /// names. The stream is not opened for appending by the operating system, so two writers on one file would
 /// overwrite each other's lines: an exclusive lock file (<c>.{name}.lock</c> beside the files, held while the sink
-/// writes) makes a second gateway on the same path fail its writes, loudly, instead. After a failure the file is closed and the next event reopens it, so a full disk or a removed directory
-/// recovers without a restart, and a torn last line (a write cut off by the failure) is ended with <c>\n</c> on
+/// writes) makes a second gateway on the same path fail its writes, loudly, instead. After a failure the file is
+/// closed and the next event reopens it, so a full disk or a removed directory recovers without a restart, and a torn last line (a write cut off by the failure) is ended with <c>\n</c> on
 /// reopening so the next record starts on a line of its own.
 /// </remarks>
 internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, IDisposable
 {
-    // Comfortably more than a line, so a line reaches the file in one write.
-    private const int LineBufferChars = 16 * 1024;
-
-    private static readonly UTF8Encoding s_utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+    // A batch of a few thousand lines fits; a buffer that grew past this (one huge list) is not kept.
+    private const int RetainedPendingBytes = 1024 * 1024;
 
     private readonly AuditFileNames _names;
     private readonly int? _retainedFileCount;
-    private readonly ITextFormatter _formatter;
     private readonly TimeProvider _time;
     private readonly ILogger _diagnostics;
     private readonly Lock _gate = new();
     private FileStream? _writerLock;
     private FileStream? _stream;
-    private StreamWriter? _writer;
+
+    // The lines formatted but not yet written: one line outside a batch, the whole batch inside one. Written with
+    // one write(2), so a line never reaches the file in pieces unless the write itself is cut off.
+    private ArrayBufferWriter<byte> _pending = new(16 * 1024);
     private DateOnly _day;
     private bool _batching;
     private bool _disposed;
 
-    public RollingAuditFileSink(string pattern, int? retainedFileCount, ITextFormatter formatter, TimeProvider time, ILogger diagnostics)
+    public RollingAuditFileSink(string pattern, int? retainedFileCount, TimeProvider time, ILogger diagnostics)
     {
-        ArgumentNullException.ThrowIfNull(formatter);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(diagnostics);
         if (retainedFileCount is < 1)
@@ -52,7 +51,6 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
 
         _names = new AuditFileNames(pattern);
         _retainedFileCount = retainedFileCount;
-        _formatter = formatter;
         _time = time;
         _diagnostics = diagnostics;
     }
@@ -68,11 +66,11 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
             ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                var writer = WriterForToday();
-                _formatter.Format(logEvent, writer);
+                var stream = StreamForToday();
+                AuditRecordFormatter.WriteLine(AuditRecordFormatter.RecordOf(logEvent), _pending);
                 if (!_batching)
                 {
-                    writer.Flush();
+                    WritePending(stream);
                 }
             }
             catch
@@ -98,7 +96,10 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
             _batching = false;
             try
             {
-                _writer?.Flush();
+                if (_stream is { } stream)
+                {
+                    WritePending(stream);
+                }
             }
             catch
             {
@@ -118,17 +119,16 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
             }
 
             _disposed = true;
-            var writer = _writer;
+            var stream = _stream;
             var writerLock = _writerLock;
-            _writer = null;
             _stream = null;
             _writerLock = null;
 
-            // Nothing is pending (every Emit or batch flushed), so this only releases the handles; a failure here is
-            // reported by the caller of Dispose.
+            // Nothing is pending (every Emit or batch was written), so this only releases the handles; a failure here
+            // is reported by the caller of Dispose.
             try
             {
-                writer?.Dispose();
+                stream?.Dispose();
             }
             finally
             {
@@ -137,25 +137,28 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
         }
     }
 
-    private StreamWriter WriterForToday()
+    private FileStream StreamForToday()
     {
         var today = Today();
-        if (_writer is not null && today == _day)
+        if (_stream is not null && today == _day)
         {
-            return _writer;
+            return _stream;
         }
 
-        // A day change: closing flushes what a batch has written so far into the old day's file, where it belongs.
-        _writer?.Dispose();
-        _writer = null;
-        _stream = null;
+        // A day change: what a batch has formatted so far belongs to the old day's file.
+        if (_stream is { } yesterday)
+        {
+            WritePending(yesterday);
+            yesterday.Dispose();
+            _stream = null;
+        }
 
         var path = _names.PathFor(today);
         Directory.CreateDirectory(_names.Directory);
         _writerLock ??= new FileStream(_names.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
 
-        // The stream itself is unbuffered: the writer's buffer holds one line and its Flush is one write, and
-        // abandoning a failed line (Abandon) cannot leave bytes in a second buffer to be written later.
+        // Unbuffered: _pending is the only buffer, so abandoning a failed write (Abandon) cannot leave bytes in a
+        // second one to be written later.
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.None);
         try
         {
@@ -168,10 +171,31 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
         }
 
         _stream = stream;
-        _writer = new StreamWriter(stream, s_utf8NoBom, bufferSize: LineBufferChars) { AutoFlush = false };
         _day = today;
         ApplyRetention(path);
-        return _writer;
+        return stream;
+    }
+
+    private void WritePending(FileStream stream)
+    {
+        if (_pending.WrittenCount > 0)
+        {
+            stream.Write(_pending.WrittenSpan);
+        }
+
+        ClearPending();
+    }
+
+    private void ClearPending()
+    {
+        if (_pending.Capacity > RetainedPendingBytes)
+        {
+            _pending = new ArrayBufferWriter<byte>(16 * 1024);
+        }
+        else
+        {
+            _pending.ResetWrittenCount();
+        }
     }
 
     private static void EndTornLine(FileStream stream)
@@ -220,15 +244,15 @@ internal sealed class RollingAuditFileSink : ILogEventSink, IBatchingAuditSink, 
 
     private DateOnly Today() => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 
-    /// <summary>Drops the file after a failed write without flushing what the failed write left in the writer's
-    /// buffer: that record was reported as lost, and writing it later would put a line in the log out of order.</summary>
+    /// <summary>Drops the file after a failed write, and with it the lines not yet written: those records were
+    /// reported as lost, and writing them later would put lines in the log out of order.</summary>
     private void Abandon()
     {
         var stream = _stream;
         var writerLock = _writerLock;
         _stream = null;
-        _writer = null;
         _writerLock = null;
+        ClearPending();
         DisposeQuietly(stream);
         DisposeQuietly(writerLock);
     }

@@ -297,6 +297,6 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
         ArgumentNullException.ThrowIfNull(destination);
         return destination.IsStdout
             ? new TextWriterAuditSink(AuditRecordFormatter.Instance, stdout)
-            : new RollingAuditFileSink(destination.Pattern!, destination.RetainedFileCount, AuditRecordFormatter.Instance, time, diagnostics);
+            : new RollingAuditFileSink(destination.Pattern!, destination.RetainedFileCount, time, diagnostics);
     }
 }

@@ -357,12 +357,6 @@ internal sealed class McpGateMiddleware(
     }
 }
 
-internal static class DecisionIds
-{
-    // Version 7: unique and sortable by time, so grepping an audit file by id also finds its neighbours.
-    public static string New() => Guid.CreateVersion7().ToString("N");
-}
-
 internal static class TraceIds
 {
     public static string For(HttpContext context)
