@@ -25,6 +25,9 @@ internal sealed class AuditRecordFormatter : ITextFormatter
 
     public static readonly AuditRecordFormatter Instance = new();
 
+    // Numbers below this many thousandths are formatted as integers (see WriteNumber); far beyond any duration.
+    private const double MaxThousandthsFastPath = 1e15;
+
     // A line is a few hundred bytes; a buffer that grew past this for one huge list is not kept for the thread.
     private const int RetainedBufferBytes = 64 * 1024;
 
@@ -206,13 +209,35 @@ internal sealed class AuditRecordFormatter : ITextFormatter
 
     private static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset timestamp)
     {
-        Span<byte> utf8 = stackalloc byte[32];
-        if (!timestamp.UtcDateTime.TryFormat(utf8, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
-        {
-            throw new InvalidOperationException("An audit timestamp did not fit its format buffer.");
-        }
+        // yyyy-MM-ddTHH:mm:ss.fffZ, digit by digit: a custom DateTime format string is parsed on every call, and this
+        // runs once per audited request.
+        var utc = timestamp.UtcDateTime;
+        Span<byte> utf8 = stackalloc byte[24];
+        WriteDigits(utf8[..4], utc.Year);
+        utf8[4] = (byte)'-';
+        WriteDigits(utf8.Slice(5, 2), utc.Month);
+        utf8[7] = (byte)'-';
+        WriteDigits(utf8.Slice(8, 2), utc.Day);
+        utf8[10] = (byte)'T';
+        WriteDigits(utf8.Slice(11, 2), utc.Hour);
+        utf8[13] = (byte)':';
+        WriteDigits(utf8.Slice(14, 2), utc.Minute);
+        utf8[16] = (byte)':';
+        WriteDigits(utf8.Slice(17, 2), utc.Second);
+        utf8[19] = (byte)'.';
+        WriteDigits(utf8.Slice(20, 3), utc.Millisecond);
+        utf8[23] = (byte)'Z';
+        writer.WriteString(s_ts, utf8);
+    }
 
-        writer.WriteString(s_ts, utf8[..written]);
+    /// <summary>Writes <paramref name="value"/> zero-padded to exactly the span's length.</summary>
+    private static void WriteDigits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     private static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
@@ -231,14 +256,44 @@ internal sealed class AuditRecordFormatter : ITextFormatter
     private static void WriteNumber(Utf8JsonWriter writer, JsonEncodedText name, double? value)
     {
         // Microsecond precision is all a duration or a confidence needs, and it keeps 0.1 + 0.2 noise off the line.
-        if (value is { } number && double.IsFinite(number))
-        {
-            writer.WriteNumber(name, Math.Round(number, 3, MidpointRounding.AwayFromZero));
-        }
-        else
+        if (value is not { } number || !double.IsFinite(number))
         {
             writer.WriteNull(name);
+            return;
         }
+
+        var rounded = Math.Round(number, 3, MidpointRounding.AwayFromZero);
+        if (Math.Abs(rounded) >= MaxThousandthsFastPath / 1000)
+        {
+            writer.WriteNumber(name, rounded);
+            return;
+        }
+
+        // Thousandths as an integer, written as "whole[.fraction]" with the fraction's trailing zeros dropped: the
+        // same text the shortest round-trip double format gives for a value with at most three decimals, without it.
+        var thousandths = (long)Math.Round(rounded * 1000, MidpointRounding.AwayFromZero);
+        Span<byte> utf8 = stackalloc byte[24];
+        var length = 0;
+        if (thousandths < 0)
+        {
+            utf8[length++] = (byte)'-';
+            thousandths = -thousandths;
+        }
+
+        var whole = thousandths / 1000;
+        var fraction = (int)(thousandths % 1000);
+        whole.TryFormat(utf8[length..], out var written, provider: CultureInfo.InvariantCulture);
+        length += written;
+        if (fraction != 0)
+        {
+            utf8[length++] = (byte)'.';
+            var digits = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
+            WriteDigits(utf8.Slice(length, digits), digits == 1 ? fraction / 100 : digits == 2 ? fraction / 10 : fraction);
+            length += digits;
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(utf8[..length], skipInputValidation: true);
     }
 
     private static void WriteList(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values)

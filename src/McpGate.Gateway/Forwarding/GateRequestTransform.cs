@@ -1,4 +1,6 @@
 using McpGate.Gateway.Inspection;
+using McpGate.Policy.Configuration;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -9,6 +11,8 @@ namespace McpGate.Gateway.Forwarding;
 /// <summary>
 /// Step 2 of the gate (gateway.md §1.2): the client's credentials never reach the upstream (MCP forbids token
 /// passthrough); the upstream gets its own configured headers instead. Also hooks the response transform.
+/// The gate strips the client's headers (<see cref="StripClientCredentials"/>) before it hands the request to YARP,
+/// so YARP never copies them; the transform adds the upstream's.
 /// </summary>
 internal static class GateRequestTransform
 {
@@ -23,24 +27,27 @@ internal static class GateRequestTransform
         "x-forwarded-groups",
     ];
 
+    public static void StripClientCredentials(IHeaderDictionary headers, AuthConfig auth)
+    {
+        foreach (var name in s_strippedHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        if (auth.Forwarded is { } forwarded)
+        {
+            headers.Remove(forwarded.Header);
+            headers.Remove(forwarded.GroupsHeader);
+        }
+    }
+
     public static void Apply(TransformBuilderContext context)
     {
         context.AddRequestTransform(static transformContext =>
         {
             var headers = transformContext.ProxyRequest.Headers;
-            foreach (var name in s_strippedHeaders)
-            {
-                headers.Remove(name);
-            }
-
             if (transformContext.HttpContext.Features.Get<GateRequestContext>() is { } gate)
             {
-                if (gate.State.Config.Auth.Forwarded is { } forwarded)
-                {
-                    headers.Remove(forwarded.Header);
-                    headers.Remove(forwarded.GroupsHeader);
-                }
-
                 foreach (var (name, value) in gate.Upstream.Headers)
                 {
                     headers.Remove(name);

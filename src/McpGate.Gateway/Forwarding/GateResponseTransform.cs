@@ -63,10 +63,19 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             return;
         }
 
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        var isSse = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var isJson = string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
-        if (!isSse && !isJson)
+        var mediaType = MediaTypeOf(response.Content);
+        var isSse = mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        var isJson = mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        if (isSse)
+        {
+            // Only an event stream can carry a server notification; a JSON body is one response and is not watched.
+            http.Response.Body = new ListChangedWatchStream(http.Response.Body, () =>
+            {
+                catalog.MarkStale(gate.Upstream.Alias);
+                _ = catalog.RefreshAsync(gate.Upstream, gate.State.Config.Gateway.DiscoveryTimeout, force: true, CancellationToken.None);
+            });
+        }
+        else if (!isJson)
         {
             return;
         }
@@ -174,6 +183,25 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             await http.Response.Body.WriteAsync(sseEvent.Raw, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
         }
+    }
+
+    /// <summary>The media type of a single <c>Content-Type</c> value, read raw: the typed
+    /// <c>Headers.ContentType</c> parses the whole value under a lock on every response.</summary>
+    private static ReadOnlySpan<char> MediaTypeOf(HttpContent content)
+    {
+        if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values) || values.Count != 1)
+        {
+            return default;
+        }
+
+        foreach (var value in values)
+        {
+            var mediaType = value.AsSpan();
+            var parameters = mediaType.IndexOf(';');
+            return (parameters < 0 ? mediaType : mediaType[..parameters]).Trim();
+        }
+
+        return default;
     }
 
     private static void PrepareStreaming(HttpContext http)

@@ -31,7 +31,8 @@ namespace McpGate.Gateway.Inspection;
 ///                     allowed ─► forward exactly the inspected bytes ─► forwarder ─► [8 list filter / result
 ///                                observation in GateResponseTransform] ─► audit the outcome (queued, written behind)
 /// </code>
-/// Step 2 (strip the client's credentials, add the upstream's headers) is a YARP request transform.
+/// Step 2 strips the client's credentials just before forwarding; the upstream's own headers are added by a YARP
+/// request transform (<see cref="GateRequestTransform"/>).
 /// </summary>
 internal sealed class McpGateMiddleware(
     RequestDelegate next,
@@ -197,25 +198,34 @@ internal sealed class McpGateMiddleware(
         request.ContentLength = body.Length;
         request.Headers.Remove(HeaderNames.TransferEncoding);
 
-        await ForwardAsync(context, gate);
-
-        if (gate.Decision is { } allowed && gate.Message is { } forwarded)
+        var completed = false;
+        try
         {
-            var status = context.Response.StatusCode;
-            var result = gate.ObservedResult ?? (status >= 400 || context.GetForwarderErrorFeature() is not null ? AuditResults.UpstreamError : AuditResults.Ok);
-            audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+            await ForwardAsync(context, gate);
+            completed = true;
+        }
+        finally
+        {
+            // Audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
+            if (gate.Decision is { } allowed && gate.Message is { } forwarded)
+            {
+                var status = context.Response.StatusCode;
+                var failed = !completed || status >= 400 || context.GetForwarderErrorFeature() is not null;
+                var result = gate.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
+                audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+            }
         }
     }
 
     /// <summary>Hands the request to YARP, watching what comes back for <c>notifications/tools/list_changed</c>.</summary>
     private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
     {
+        // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
+        // copies its headers, so they are never copied at all; the upstream's own headers are a request transform.
+        GateRequestTransform.StripClientCredentials(context.Request.Headers, gate.State.Config.Auth);
+
+        // The response transform wraps the body to watch an SSE response for list_changed; this puts it back.
         var original = context.Response.Body;
-        context.Response.Body = new ListChangedWatchStream(original, () =>
-        {
-            catalog.MarkStale(gate.Upstream.Alias);
-            _ = catalog.RefreshAsync(gate.Upstream, gate.State.Config.Gateway.DiscoveryTimeout, force: true, CancellationToken.None);
-        });
         try
         {
             await next(context);

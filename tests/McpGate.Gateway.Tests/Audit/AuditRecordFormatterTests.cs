@@ -121,6 +121,41 @@ public sealed class AuditRecordFormatterTests
         Field(json, "duration_ms").GetDouble().Should().Be(12.346);
     }
 
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(0.6, "0.6")]
+    [InlineData(1.05, "1.05")]
+    [InlineData(12.345678, "12.346")]
+    [InlineData(0.1 + 0.2, "0.3")]
+    [InlineData(0.0005, "0.001")]
+    [InlineData(0.00049, "0")]
+    [InlineData(250.0, "250")]
+    [InlineData(1234567.0405, "1234567.041")]
+    [InlineData(-3.2, "-3.2")]
+    [InlineData(2e15, "2000000000000000")]
+    public void Format_Duration_IsWrittenWithAtMostThreeDecimals(double duration, string expected)
+    {
+        var record = new AuditRecord { Timestamp = AuditTestData.Noon, Event = AuditEvents.ToolCalled, Result = AuditResults.Ok, DurationMs = duration };
+
+        var json = AuditRecordFormatter.ToJson(record);
+
+        json.Should().Contain($"\"duration_ms\":{expected},");
+        Field(json, "duration_ms").GetDouble().Should().Be(Math.Round(duration, 3, MidpointRounding.AwayFromZero));
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00.000Z", 0)]
+    [InlineData("2025-12-31T23:59:59.999Z", 5)]
+    [InlineData("2026-03-04T05:06:07.089Z", -8)]
+    [InlineData("9999-12-31T23:59:59.999Z", 0)]
+    public void Format_Timestamp_IsUtcWithMilliseconds(string expected, int offsetHours)
+    {
+        var at = DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(offsetHours));
+        var record = new AuditRecord { Timestamp = at, Event = AuditEvents.ToolCalled, Result = AuditResults.Ok };
+
+        Field(AuditRecordFormatter.ToJson(record), "ts").GetString().Should().Be(expected);
+    }
+
     [Fact]
     public void Format_ValuesWithLineBreaksQuotesAndNonAscii_StayOnOneAsciiLine()
     {
