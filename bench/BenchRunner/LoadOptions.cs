@@ -19,6 +19,9 @@ internal sealed record LoadOptions
 
     public int WarmupS { get; init; } = 6;
 
+    /// <summary>The least warm-up for a proxy (see <c>LoadBench.WarmUpAsync</c>).</summary>
+    public int ProxyWarmupS { get; init; } = 50;
+
     public int CallRounds { get; init; } = 3;
 
     public int ListRounds { get; init; } = 2;
@@ -38,8 +41,8 @@ internal sealed record LoadOptions
         var options = new LoadOptions { Mode = mode, RepoRoot = repoRoot, Configuration = configuration, ResultsDir = resultsDir };
         return mode switch
         {
-            "quick" => options with { DurationS = 2, WarmupS = 1, CallRounds = 1, ListRounds = 1, PacedRounds = 0 },
-            "soak" => options with { DurationS = 0, WarmupS = 5, CallRounds = 0, ListRounds = 0, PacedRounds = 0 },
+            "quick" => options with { DurationS = 2, WarmupS = 1, ProxyWarmupS = 1, CallRounds = 1, ListRounds = 1, PacedRounds = 0 },
+            "soak" => options with { DurationS = 0, WarmupS = 5, ProxyWarmupS = 5, CallRounds = 0, ListRounds = 0, PacedRounds = 0 },
             _ => options,
         };
     }

@@ -27,7 +27,7 @@ internal static class CallerAuthenticator
         {
             var identity = provider switch
             {
-                AuthProviderKind.Bearer => FromBearer(context.Request, auth.BearerTokens),
+                AuthProviderKind.Bearer => FromBearer(context.Request, auth),
                 AuthProviderKind.Forwarded when auth.Forwarded is { } forwarded => FromForwarded(context, forwarded),
                 _ => null,
             };
@@ -41,7 +41,7 @@ internal static class CallerAuthenticator
         return null;
     }
 
-    private static Identity? FromBearer(HttpRequest request, IReadOnlyList<BearerTokenEntry> tokens)
+    private static Identity? FromBearer(HttpRequest request, AuthConfig auth)
     {
         var header = request.Headers[HeaderNames.Authorization];
         if (header.Count != 1 || header[0] is not { } value)
@@ -61,6 +61,12 @@ internal static class CallerAuthenticator
             return null;
         }
 
+        var cache = BearerTokenCache.For(auth);
+        if (cache.TryGet(token, out var known))
+        {
+            return known;
+        }
+
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(token.Length)];
         var length = Encoding.UTF8.GetBytes(token, utf8);
         Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
@@ -69,7 +75,7 @@ internal static class CallerAuthenticator
 
         // Compare against every entry, always: the time taken must not say which token came close.
         BearerTokenEntry? match = null;
-        foreach (var entry in tokens)
+        foreach (var entry in auth.BearerTokens)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, entry.Sha256) && match is null)
             {
@@ -77,7 +83,14 @@ internal static class CallerAuthenticator
             }
         }
 
-        return match is null ? null : new Identity(match.Subject, match.Roles, AuthSource.Bearer);
+        if (match is null)
+        {
+            return null;
+        }
+
+        var identity = new Identity(match.Subject, match.Roles, AuthSource.Bearer);
+        cache.Add(token, identity);
+        return identity;
     }
 
     private static Identity? FromForwarded(HttpContext context, ForwardedAuthSettings settings)

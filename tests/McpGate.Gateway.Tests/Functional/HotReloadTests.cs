@@ -1,3 +1,4 @@
+using System.Net;
 using McpGate.Gateway.Configuration;
 using McpGate.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,26 @@ public sealed class HotReloadTests
         await denied.Should().ThrowAsync<McpProtocolException>();
         allowed.IsError.Should().NotBe(true);
         store.LastReloadError.Should().Contain("acess");
+    }
+
+    [Fact]
+    public async Task TokenRemovedFromTheConfig_StopsWorkingWithTheReload()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        var store = gate.Services.GetRequiredService<GateStateStore>();
+        var call = Faults.FaultClient.ToolCall(1, "read_file");
+
+        // Twice, so the second answer comes from the gate's cache of tokens that matched.
+        (await Faults.FaultClient.PostAsync(gate, GatePolicies.BobToken, call)).Status.Should().Be(HttpStatusCode.OK);
+        (await Faults.FaultClient.PostAsync(gate, GatePolicies.BobToken, call)).Status.Should().Be(HttpStatusCode.OK);
+
+        var before = store.Current.Revision;
+        await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace($"\"{GatePolicies.BobToken}\": \"bob\",", string.Empty, StringComparison.Ordinal));
+        await WaitUntilAsync(() => store.Current.Revision > before);
+
+        (await Faults.FaultClient.PostAsync(gate, GatePolicies.BobToken, call)).Status.Should().Be(HttpStatusCode.Unauthorized);
+        (await Faults.FaultClient.PostAsync(gate, GatePolicies.AliceToken, call)).Status.Should().Be(HttpStatusCode.OK);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
