@@ -211,7 +211,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    private static async Task<PooledBody?> ReadBoundedAsync(ResponseTransformContext context)
+    private static async ValueTask<PooledBody?> ReadBoundedAsync(ResponseTransformContext context)
     {
         await using var stream = await context.ProxyResponse!.Content.ReadAsStreamAsync(context.CancellationToken);
         return await PooledBody.ReadAsync(stream, context.ProxyResponse.Content.Headers.ContentLength, MaxBufferedResponseBytes, context.CancellationToken);

@@ -60,7 +60,9 @@ internal sealed class McpGateMiddleware(
         return InvokeCoreAsync(context, state, upstream);
     }
 
-    private async Task InvokeCoreAsync(HttpContext context, GateState state, UpstreamConfig upstream)
+    // Not async: each outcome hands back the task of the step that finishes the request, so the common path
+    // allocates no state machine of its own.
+    private Task InvokeCoreAsync(HttpContext context, GateState state, UpstreamConfig upstream)
     {
         var traceId = TraceIds.For(context);
 
@@ -70,8 +72,7 @@ internal sealed class McpGateMiddleware(
         {
             audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias));
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, default, JsonRpcResponses.Unauthenticated, "unauthenticated");
-            return;
+            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, default, JsonRpcResponses.Unauthenticated, "unauthenticated");
         }
 
         var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId };
@@ -81,8 +82,7 @@ internal sealed class McpGateMiddleware(
         if (!RequestGuards.IsOriginAllowed(context.Request, state.Config.Gateway) || !RequestGuards.IsHostAllowed(context.Request, runtime.LoopbackOnly))
         {
             audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
-            await JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
-            return;
+            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
         }
 
         // :: Step 9: a session id must be one this subject created through the gate.
@@ -90,31 +90,27 @@ internal sealed class McpGateMiddleware(
         if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
         {
             audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
-            await JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
-            return;
+            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
         }
 
         if (HttpMethods.IsPost(context.Request.Method))
         {
-            await InvokePostAsync(context, gate);
-            return;
+            return InvokePostAsync(context, gate);
         }
 
         // GET and DELETE are forwarded uninspected, so they may not carry a body an upstream could act on.
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            await RejectAsync(context, gate, StatusCodes.Status400BadRequest, JsonRpcResponses.InvalidRequest, "GET and DELETE requests carry no body");
-            return;
+            return RejectAsync(context, gate, StatusCodes.Status400BadRequest, JsonRpcResponses.InvalidRequest, "GET and DELETE requests carry no body");
         }
 
-        if (HttpMethods.IsGet(context.Request.Method))
-        {
-            // The listen stream may stay open for hours; shutdown must not wait for it to end on its own.
-            using var stopping = lifetime.ApplicationStopping.Register(static c => ((HttpContext)c!).Abort(), context);
-            await ForwardAsync(context, gate);
-            return;
-        }
+        return HttpMethods.IsGet(context.Request.Method) ? ForwardListenStreamAsync(context, gate) : ForwardAsync(context, gate);
+    }
 
+    private async Task ForwardListenStreamAsync(HttpContext context, GateRequestContext gate)
+    {
+        // The listen stream may stay open for hours; shutdown must not wait for it to end on its own.
+        using var stopping = lifetime.ApplicationStopping.Register(static c => ((HttpContext)c!).Abort(), context);
         await ForwardAsync(context, gate);
     }
 

@@ -25,7 +25,7 @@ internal sealed class PooledBody : IDisposable
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
     /// <summary>Reads <paramref name="stream"/> to its end; null when it holds more than <paramref name="maxBytes"/>.</summary>
-    public static async Task<PooledBody?> ReadAsync(Stream stream, long? declaredLength, long maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<PooledBody?> ReadAsync(Stream stream, long? declaredLength, long maxBytes, CancellationToken cancellationToken)
     {
         var cap = (int)Math.Min(maxBytes, Array.MaxLength - 1);
 
