@@ -24,7 +24,7 @@ namespace McpGate.Gateway.Audit;
 /// </remarks>
 internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 {
-    // About a second of records at full load: enough to ride out a slow flush, small enough to bound what a crash
+    // About half a second of records at full load: enough to ride out a slow write, small enough to bound what a crash
     // (not a graceful stop) can take with it.
     internal const int QueueCapacity = 8192;
 

@@ -34,8 +34,9 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
     {
         var entry = _servers.GetOrAdd(server, static _ => new ServerTools());
 
-        // ConcurrentDictionary.Count takes every bucket lock: read it once per page, not once per tool.
-        var room = MaxToolsPerServer - entry.Tools.Count;
+        // ConcurrentDictionary.Count takes every bucket lock: read it at most once per page, and only for a page that
+        // brings a tool the catalog does not hold (a repeated list, the common case, never reads it).
+        int? room = null;
         foreach (var tool in tools)
         {
             if (entry.Tools.TryGetValue(tool.Name, out var known))
@@ -45,9 +46,14 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
                 {
                     entry.Tools[tool.Name] = tool;
                 }
+
+                continue;
             }
-            else if (room-- > 0)
+
+            room ??= MaxToolsPerServer - entry.Tools.Count;
+            if (room > 0)
             {
+                room--;
                 entry.Tools[tool.Name] = tool;
             }
         }
