@@ -22,7 +22,7 @@ internal sealed record LoadOptions
     /// <summary>The least warm-up for a proxy (see <c>LoadBench.WarmUpAsync</c>).</summary>
     public int ProxyWarmupS { get; init; } = 50;
 
-    public int CallRounds { get; init; } = 3;
+    public int CallRounds { get; init; } = 5;
 
     public int ListRounds { get; init; } = 2;
 

@@ -77,6 +77,14 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         }
         else if (!isJson)
         {
+            if (gate.ListKind is not null)
+            {
+                // A list the gate cannot read cannot be filtered, and passing it on would show hidden items.
+                context.SuppressResponseBody = true;
+                await JsonRpcResponses.WriteUpstreamFailureAsync(http, StatusCodes.Status502BadGateway, gate.Message?.Id ?? default, "upstream_error",
+                    $"server '{gate.Upstream.Alias}' answered a list that is neither JSON nor an event stream");
+            }
+
             return;
         }
 

@@ -91,6 +91,30 @@ public sealed class UpstreamFaultTests
         answer.Body.Should().NotContain("delete_file");
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json, text/plain")]
+    [InlineData(null)]
+    public async Task UpstreamAnsweringAListInAnotherMediaType_IsRefused_NotPassedOnUnfiltered(string? contentType)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            if (contentType is not null)
+            {
+                context.Response.Headers.ContentType = contentType;
+            }
+
+            await context.Response.WriteAsync("{\"jsonrpc\":\"2.0\",\"id\":18,\"result\":{\"tools\":[{\"name\":\"delete_file\",\"inputSchema\":{\"type\":\"object\"}}]}}");
+        });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl, FastTimeouts));
+
+        var answer = await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolsList(18));
+
+        answer.Status.Should().Be(HttpStatusCode.BadGateway);
+        answer.Error.Should().Be((-32603, "upstream_error", "18"));
+        answer.Body.Should().NotContain("delete_file", "bob may not see a write tool, and an unreadable list cannot be filtered");
+    }
+
     [Fact]
     public async Task UpstreamAnsweringInvalidJsonToACall_IsAuditedAsAnUpstreamError()
     {
