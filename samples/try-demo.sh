@@ -25,7 +25,7 @@ call grafana bob-demo-token tools/list | names
 echo "== ops-admin (admin) lists the same upstream: everything"
 call grafana admin-demo-token tools/list | names
 echo "== bob runs a read: allowed, grafana answers"
-call grafana bob-demo-token tools/call query_prometheus '{"expr":"up"}' | head -c 200; echo
+call grafana bob-demo-token tools/call query_prometheus '{"expr":"up"}' | cut -c1-200   # cut reads to the end: head would close the pipe early (SIGPIPE under pipefail)
 echo "== bob tries a write: refused by the gate before grafana sees it"
 call grafana bob-demo-token tools/call update_dashboard '{"uid":"ops","title":"x"}'
 echo "== charlie may do everything on databricks by an extra grant, but no-prod denies its writes"
