@@ -26,6 +26,7 @@ public class ListFilterBenchmarks
     private byte[] _json = [];
     private MemoryStream _sse = null!;
     private PolicyVisibility _visibility = null!;
+    private PolicyVisibility _repeatVisibility = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -36,7 +37,11 @@ public class ListFilterBenchmarks
             File.ReadAllText(RepoFiles.Find("bench/policy/servers.json")),
             "bench/policy/servers.json",
             name => name == "BENCH_UPSTREAM_URL" ? "http://127.0.0.1:1/mcp" : null);
-        _visibility = new PolicyVisibility(config, "github", new Identity("bob", ["dev"], AuthSource.Bearer));
+        var bob = new Identity("bob", ["dev"], AuthSource.Bearer);
+        _visibility = new PolicyVisibility(config, "github", bob, toolDescriptors: null);
+        _repeatVisibility = new PolicyVisibility(config, "github", bob, new ToolDescriptorMemo());
+        _output.ResetWrittenCount();
+        ListResponseFilter.Filter(_json, ListKind.Tools, _repeatVisibility, _output, JsonRpcId.FromNumber(1));
 
         _output.ResetWrittenCount();
         var outcome = ListResponseFilter.Filter(_json, ListKind.Tools, _visibility, _output, JsonRpcId.FromNumber(1));
@@ -61,6 +66,17 @@ public class ListFilterBenchmarks
 
     [Benchmark]
     public Task Sse() => FilterSse();
+
+    /// <summary>The same list again, as the gateway sees an upstream's repeated answer: every tool's entry is found in
+    /// the upstream's <see cref="ToolDescriptorMemo"/>, so no strings are built. <see cref="Json"/> is the first sight of
+    /// every tool, the case the target is judged on.</summary>
+    [Benchmark]
+    [BenchmarkCategory("list_filter_breakdown")]
+    public int JsonRepeated()
+    {
+        _output.ResetWrittenCount();
+        return ListResponseFilter.Filter(_json, ListKind.Tools, _repeatVisibility, _output, JsonRpcId.FromNumber(1)).Kept;
+    }
 
     /// <summary>The same JSON scan with every tool visible: what parsing and copying cost without any policy work.</summary>
     [Benchmark]
@@ -92,8 +108,10 @@ public class ListFilterBenchmarks
     }
 
     /// <summary>What the gateway's list visibility does: classify through the cache, then decide.</summary>
-    private sealed class PolicyVisibility(GateConfig config, string server, Identity identity) : IListItemVisibility
+    private sealed class PolicyVisibility(GateConfig config, string server, Identity identity, ToolDescriptorMemo? toolDescriptors) : IListItemVisibility
     {
+        public ToolDescriptorMemo? ToolDescriptors => toolDescriptors;
+
         private readonly ToolClassifier _classifier = new();
         private readonly ToolAclOverrides _overrides = config.Servers[server].ToolAcl;
 

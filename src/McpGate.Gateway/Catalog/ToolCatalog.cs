@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using McpGate.Mcp.Discovery;
+using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,9 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
     }
 
     public int Count(string server) => _servers.TryGetValue(server, out var tools) ? tools.Tools.Count : 0;
+
+    /// <summary>The tools of <paramref name="server"/>'s lists remembered by their JSON, for the list filter.</summary>
+    public ToolDescriptorMemo DescriptorMemo(string server) => _servers.GetOrAdd(server, static _ => new ServerTools()).Descriptors;
 
     /// <summary>Records tools seen in a proxied <c>tools/list</c> page.</summary>
     public void Observe(string server, IReadOnlyList<ToolDescriptor> tools)
@@ -187,6 +191,8 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
     private sealed class ServerTools
     {
         public ConcurrentDictionary<string, ToolDescriptor> Tools { get; } = new(StringComparer.Ordinal);
+
+        public ToolDescriptorMemo Descriptors { get; } = new();
 
         // How many list_changed notifications were seen, and how many of them a finished discovery began after.
         public long Changes;

@@ -91,7 +91,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         if (gate.ListKind is { } listKind)
         {
             context.SuppressResponseBody = true;
-            var visibility = new PolicyListVisibility(gate, classifier);
+            var visibility = new PolicyListVisibility(gate, classifier, listKind == ListKind.Tools ? catalog.DescriptorMemo(gate.Upstream.Alias) : null);
             if (isJson)
             {
                 await FilterJsonAsync(context, gate, listKind, visibility);

@@ -6,10 +6,12 @@ using McpGate.Policy.Evaluation;
 namespace McpGate.Gateway.Forwarding;
 
 /// <summary>A list item is visible when the caller could use it: the same evaluator, the same policy version.</summary>
-internal sealed class PolicyListVisibility(GateRequestContext gate, ToolClassifier classifier) : IListItemVisibility
+internal sealed class PolicyListVisibility(GateRequestContext gate, ToolClassifier classifier, ToolDescriptorMemo? toolDescriptors) : IListItemVisibility
 {
     private readonly PolicyEvaluator _evaluator = gate.State.Config.Evaluator;
     private readonly string _server = gate.Upstream.Alias;
+
+    public ToolDescriptorMemo? ToolDescriptors => toolDescriptors;
 
     public bool IsToolVisible(ToolDescriptor tool)
     {

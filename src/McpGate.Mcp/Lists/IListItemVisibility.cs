@@ -12,4 +12,7 @@ public interface IListItemVisibility
     bool IsResourceVisible(string uri);
 
     bool IsResourceTemplateVisible(string uriTemplate);
+
+    /// <summary>Where the scan may find and leave the tools of this upstream it has seen before; null: build each.</summary>
+    ToolDescriptorMemo? ToolDescriptors => null;
 }

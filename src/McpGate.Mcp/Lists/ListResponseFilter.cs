@@ -241,7 +241,7 @@ public static class ListResponseFilter
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var itemStart = (int)reader.TokenStartIndex;
-            var visible = reader.TokenType == JsonTokenType.StartObject ? ScanItem(ref reader, scan) : SkipInvalidItem(ref reader);
+            var visible = reader.TokenType == JsonTokenType.StartObject ? ScanItem(ref reader, json, scan) : SkipInvalidItem(ref reader);
             if (visible)
             {
                 scan.Kept.Add(new ItemRange(itemStart, (int)reader.BytesConsumed));
@@ -264,11 +264,11 @@ public static class ListResponseFilter
     }
 
     /// <summary>Reads one item object and asks whether it is visible. The reader ends on the item's EndObject.</summary>
-    private static bool ScanItem(ref Utf8JsonReader reader, ListScan scan)
+    private static bool ScanItem(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ListScan scan)
     {
         if (scan.Kind == ListKind.Tools)
         {
-            return ScanTool(ref reader, scan);
+            return ScanTool(ref reader, json, scan);
         }
 
         var keyName = scan.KeyName;
@@ -313,8 +313,23 @@ public static class ListResponseFilter
         return visible;
     }
 
-    private static bool ScanTool(ref Utf8JsonReader reader, ListScan scan)
+    private static bool ScanTool(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ListScan scan)
     {
+        // A tool whose entry is byte for byte one seen before is not read again: its descriptor is remembered.
+        var memo = scan.Visibility.ToolDescriptors;
+        var entry = default(ReadOnlySpan<byte>);
+        if (memo is not null)
+        {
+            var end = reader;
+            end.Skip();
+            entry = json[(int)reader.TokenStartIndex..(int)end.BytesConsumed];
+            if (memo.TryGet(entry, out var known))
+            {
+                reader = end;
+                return Decide(known, valid: true, scan);
+            }
+        }
+
         string? name = null;
         string? description = null;
         List<string>? properties = null;
@@ -389,11 +404,21 @@ public static class ListResponseFilter
         }
 
         var tool = new ToolDescriptor(name, description, (IReadOnlyList<string>?)properties ?? [], readOnlyHint, destructiveHint);
+        if (valid)
+        {
+            memo?.Add(entry, tool);
+        }
+
+        return Decide(tool, valid, scan);
+    }
+
+    private static bool Decide(ToolDescriptor tool, bool valid, ListScan scan)
+    {
         scan.AddTool(tool);
         var visible = valid && scan.Visibility.IsToolVisible(tool);
         if (!visible)
         {
-            scan.AddHidden(name);
+            scan.AddHidden(tool.Name);
         }
 
         return visible;

@@ -15,6 +15,8 @@ internal sealed class TestVisibility : IListItemVisibility
 
     public List<ToolDescriptor> AskedTools { get; } = [];
 
+    public ToolDescriptorMemo? ToolDescriptors { get; init; }
+
     public bool IsToolVisible(ToolDescriptor tool)
     {
         AskedTools.Add(tool);
