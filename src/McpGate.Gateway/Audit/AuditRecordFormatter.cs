@@ -110,18 +110,15 @@ internal sealed class AuditRecordFormatter : ITextFormatter
         var buffer = t_buffer ??= new LineBuffer();
         try
         {
-            buffer.Writer.Reset(buffer.Bytes);
-            Write(buffer.Writer, record);
-            buffer.Writer.Flush();
+            WriteLine(record, buffer.Bytes);
 
             var bytes = buffer.Bytes.WrittenSpan;
-            var chars = ArrayPool<char>.Shared.Rent(bytes.Length + 1);
+            var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
             try
             {
                 // ASCII by construction (see remarks), so one byte is one char.
                 var length = Encoding.UTF8.GetChars(bytes, chars);
-                chars[length] = '\n';
-                output.Write(chars.AsSpan(0, length + 1));
+                output.Write(chars.AsSpan(0, length));
             }
             finally
             {

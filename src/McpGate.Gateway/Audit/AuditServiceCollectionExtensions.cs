@@ -11,7 +11,7 @@ public static class AuditServiceCollectionExtensions
     /// <summary>
     /// Registers the audit log: <c>IAuditLog</c> (what the gate writes to) and <c>IAuditHealth</c> (what
     /// <c>/readyz</c> reads), one <see cref="SerilogAuditLog"/> behind both. The container disposes it at shutdown,
-    /// after in-flight requests have drained, which closes the file; every line was already flushed when written.
+    /// after in-flight requests have drained: it writes what is still queued, then closes the file.
     /// </summary>
     /// <param name="settings">The config's <c>gateway.audit</c>.</param>
     /// <param name="pathOverride"><c>mcp serve --audit-log</c>: a path pattern, a directory, or <c>-</c> for stdout;

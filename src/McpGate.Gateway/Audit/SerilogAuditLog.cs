@@ -118,16 +118,11 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 
     public void Post(AuditRecord record)
     {
-        if (record is null)
+        // Full, or closing: the caller waits for the write instead of the record being dropped (Write also accounts
+        // for a null record).
+        if (record is null || !_queue.Writer.TryWrite(record))
         {
-            RecordFailure(null, new ArgumentNullException(nameof(record)));
-            return;
-        }
-
-        if (!_queue.Writer.TryWrite(record))
-        {
-            // Full, or closing: the caller waits for the write instead of the record being dropped.
-            Write(record);
+            Write(record!);
         }
     }
 

@@ -213,7 +213,7 @@ internal sealed class McpGateMiddleware(
         }
     }
 
-    /// <summary>Hands the request to YARP, watching what comes back for <c>notifications/tools/list_changed</c>.</summary>
+    /// <summary>Hands the request to YARP (without the client's credentials) and answers a forwarding failure as JSON-RPC.</summary>
     private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
     {
         // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
