@@ -8,6 +8,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using McpGate.Benchmarks;
+using McpGate.Benchmarks.Audit;
 using McpGate.Benchmarks.Classification;
 using McpGate.Benchmarks.Decisions;
 using McpGate.Benchmarks.Inspection;
@@ -80,6 +81,7 @@ Type[] types =
     typeof(ClassifierBenchmarks),
     typeof(InspectionBenchmarks),
     typeof(ListFilterBenchmarks),
+    typeof(AuditLineBenchmarks),
 ];
 var summaries = BenchmarkRunner.Run(types, config);
 var results = MicroReport.Collect(summaries, out var failures);

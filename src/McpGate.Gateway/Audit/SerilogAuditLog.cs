@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
@@ -14,9 +14,9 @@ namespace McpGate.Gateway.Audit;
 /// </summary>
 /// <remarks>
 /// Two ways in, one order out. <see cref="Write"/> (denials, rejections) returns once its line is flushed.
-/// <see cref="Post"/> (allowed calls, filtered lists) queues the record for one background writer, which writes
-/// whatever has queued up as a batch under a single flush: the allowed path pays neither the <c>write(2)</c> nor
-/// the wait for the lock. Every drain of the queue happens under one lock, and <see cref="Write"/> drains it before
+/// <see cref="Post"/> (allowed calls, filtered lists) queues the record for one background writer thread, which
+/// writes whatever has queued up as a batch under a single flush: the allowed path pays neither the <c>write(2)</c>
+/// nor the wait for the lock. Every drain of the queue happens under one lock, and <see cref="Write"/> drains it before
 /// writing its own record, so the file's order is the order records were handed over. A full queue makes
 /// <see cref="Post"/> write through synchronously (back-pressure, never loss); <see cref="Dispose"/> drains the
 /// queue before closing the file. Nothing here throws: a failure is counted and reported on the console (by event
@@ -28,21 +28,30 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
     // (not a graceful stop) can take with it.
     internal const int QueueCapacity = 8192;
 
+    // How long the writer lets a batch gather once a record is waiting: under load this turns a wake-up per request
+    // (a context switch on the proxy's busy core) into a few hundred a second, and a record still reaches the file
+    // within milliseconds.
+    private const int BatchWindowMs = 2;
+
     private static readonly MessageTemplate s_template = new MessageTemplateParser().Parse("mcpgate audit record");
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan s_batchWindow = TimeSpan.FromMilliseconds(2);
 
     private readonly Logger _pipeline;
     private readonly IBatchingAuditSink? _batchingSink;
     private readonly TimeProvider _time;
     private readonly ILogger _diagnostics;
-    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(QueueCapacity)
-    {
-        FullMode = BoundedChannelFullMode.Wait,
-        SingleReader = false,
-        SingleWriter = false,
-    });
-    private readonly Task _backgroundWriter;
+
+    // Lock-free on the request path: a bounded Channel takes a lock per record on both ends, and on one busy core a
+    // request thread preempted while holding it stalls the writer (and the other way round).
+    private readonly ConcurrentQueue<AuditRecord> _queue = new();
+    private int _queued;
+    private volatile bool _completed;
+
+    // The writer is a thread of its own that sleeps out the batch window: Task.Delay would take the timer queue's lock
+    // and wake the timer thread and then a pool thread for every batch.
+    private readonly Thread _backgroundWriter;
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _writerIdle;
 
     // Records the current batch has emitted but not yet flushed: if the flush fails, these are the ones lost.
     private readonly List<AuditRecord> _unflushed = [];
@@ -84,7 +93,8 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
         Destination = destination;
         _time = time;
         _diagnostics = diagnostics;
-        _backgroundWriter = Task.Run(WriteQueuedAsync);
+        _backgroundWriter = new Thread(WriteQueued) { IsBackground = true, Name = "McpGate audit writer" };
+        _backgroundWriter.Start();
     }
 
     public string Destination { get; }
@@ -118,29 +128,45 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 
     public void Post(AuditRecord record)
     {
-        // Full, or closing: the caller waits for the write instead of the record being dropped (Write also accounts
+        // Closing, or full: the caller waits for the write instead of the record being dropped (Write also accounts
         // for a null record).
-        if (record is null || !_queue.Writer.TryWrite(record))
+        if (record is null || _completed)
         {
             Write(record!);
+            return;
+        }
+
+        if (Interlocked.Increment(ref _queued) > QueueCapacity)
+        {
+            Interlocked.Decrement(ref _queued);
+            Write(record);
+            return;
+        }
+
+        _queue.Enqueue(record);
+        if (_completed)
+        {
+            // Dispose began while this was queued, and its writer may have finished already: drain it here (after the
+            // final drain, this reports it lost rather than leaving it unseen).
+            lock (_gate)
+            {
+                WriteBatch(then: null);
+            }
+        }
+        else if (Volatile.Read(ref _writerIdle) != 0 && Interlocked.Exchange(ref _writerIdle, 0) != 0)
+        {
+            _wake.Release();
         }
     }
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _completed = true;
+        _wake.Release();
 
         // The writer ends once the queue is empty; a sink stuck for longer is abandoned, and whatever it left queued
         // is written by the final drain below, or reported lost by it.
-        try
-        {
-            _backgroundWriter.Wait(s_drainTimeout);
-        }
-#pragma warning disable CA1031 // The writer never throws; shutdown goes on regardless.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
+        _backgroundWriter.Join(s_drainTimeout);
 
         lock (_gate)
         {
@@ -165,13 +191,31 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
         }
     }
 
-    private async Task WriteQueuedAsync()
+    private void WriteQueued()
     {
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            // Let a batch gather before waking again: under load this turns a wake-up (a context switch on a busy
-            // core) per request into a few hundred a second, and a record still reaches the file within milliseconds.
-            await Task.Delay(s_batchWindow).ConfigureAwait(false);
+            if (_queue.IsEmpty)
+            {
+                if (_completed)
+                {
+                    return;
+                }
+
+                // Announce the wait (a full fence), then look again: a record posted in between would otherwise wait
+                // for the next one.
+                Interlocked.Exchange(ref _writerIdle, 1);
+                if (!_queue.IsEmpty && Interlocked.Exchange(ref _writerIdle, 0) != 0)
+                {
+                    continue;
+                }
+
+                // A Release that finds no waiter leaves a count behind; the worst it causes is one more empty round.
+                _wake.Wait();
+                continue;
+            }
+
+            Thread.Sleep(BatchWindowMs);
             lock (_gate)
             {
                 WriteBatch(then: null);
@@ -182,7 +226,7 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
     /// <summary>Under <see cref="_gate"/>: writes everything queued, then <paramref name="then"/>, under one flush.</summary>
     private void WriteBatch(AuditRecord? then)
     {
-        if (then is null && !_queue.Reader.TryPeek(out _))
+        if (then is null && _queue.IsEmpty)
         {
             // Another drain (a Write, or the writer's previous round) took everything already.
             return;
@@ -195,8 +239,9 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
         }
 
         var lastSucceeded = false;
-        while (_queue.Reader.TryRead(out var queued))
+        while (_queue.TryDequeue(out var queued))
         {
+            Interlocked.Decrement(ref _queued);
             lastSucceeded = Emit(queued, batching);
         }
 

@@ -203,6 +203,39 @@ public sealed class SerilogAuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_AfterTheWriterWentIdle_WakesItAgain()
+    {
+        using var log = CreateFileLog();
+
+        // Each record arrives after the writer has emptied the queue and gone to sleep: every one must wake it.
+        for (var i = 1; i <= 3; i++)
+        {
+            log.Post(AuditTestData.Denial($"idle-{i}"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (DecisionIdsInFile().Length < i && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            await Task.Delay(50);
+        }
+
+        DecisionIdsInFile().Should().Equal("idle-1", "idle-2", "idle-3");
+    }
+
+    [Fact]
+    public void Post_AfterDispose_IsReportedLostNotSilentlyQueued()
+    {
+        var log = CreateFileLog();
+        log.Dispose();
+
+        log.Post(AuditTestData.Denial("late"));
+
+        log.FailureCount.Should().Be(1);
+        _console.Entries.Should().Contain(e => e.EventName == "AuditWriteFailed" && e.Message.Contains("late"));
+    }
+
+    [Fact]
     public void Dispose_WritesEveryPostedRecordBeforeClosing()
     {
         var log = CreateFileLog();
