@@ -294,7 +294,22 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
             DelayMs = delayMs,
             Targets = results,
             Ratios = Ratios(results),
+            ThroughputRatioByRound = RoundRatios(runs),
         };
+    }
+
+    private static List<double> RoundRatios(Dictionary<string, List<RunRecord>> runs)
+    {
+        var ratios = new List<double>();
+        if (runs.TryGetValue("mcpgate", out var gate) && runs.TryGetValue("bare-yarp", out var yarp))
+        {
+            for (var i = 0; i < Math.Min(gate.Count, yarp.Count); i++)
+            {
+                ratios.Add(Ratio(gate[i].RequestsPerSecond, yarp[i].RequestsPerSecond));
+            }
+        }
+
+        return ratios;
     }
 
     private async Task<SoakResult> SoakAsync(Target gate, Wrk wrk, string auditPath)

@@ -88,6 +88,10 @@ internal sealed record ScenarioResult
 
     /// <summary>McpGate ÷ bare YARP and McpGate ÷ direct for throughput, p50 and p99.</summary>
     public Dictionary<string, double> Ratios { get; init; } = [];
+
+    /// <summary>McpGate ÷ bare YARP throughput within each round (runs seconds apart): how much of the spread between
+    /// rounds is the machine rather than the proxies.</summary>
+    public List<double> ThroughputRatioByRound { get; init; } = [];
 }
 
 internal sealed record RssSample(double ElapsedS, long RssKb, long AuditLines);

@@ -388,7 +388,7 @@ public static class JsonRpcInspector
                 case PName:
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        parameters.Name = reader.GetString();
+                        parameters.Name = RepeatedNames.Get(ref reader);
                     }
                     else if (!SkipValue(ref reader))
                     {

@@ -38,7 +38,7 @@ internal struct MemberSet
             return true;
         }
 
-        return TryAddOther(reader.GetString()!);
+        return TryAddOther(RepeatedNames.Get(ref reader));
     }
 
     public bool TryAddOther(string name)
