@@ -194,10 +194,21 @@ internal sealed class McpGateMiddleware(
         request.ContentLength = body.Length;
         request.Headers.Remove(HeaderNames.TransferEncoding);
 
+        // ForwardAsync's steps, inlined: one state machine per forwarded POST instead of two.
         var completed = false;
+        var originalBody = BeginForwarding(context, gate);
         try
         {
-            await ForwardAsync(context, gate);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = originalBody;
+            }
+
+            await AnswerForwardingFailureAsync(context, gate);
             completed = true;
         }
         finally
@@ -216,32 +227,45 @@ internal sealed class McpGateMiddleware(
     /// <summary>Hands the request to YARP (without the client's credentials) and answers a forwarding failure as JSON-RPC.</summary>
     private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
     {
-        // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
-        // copies its headers, so they are never copied at all; the upstream's own headers are a request transform.
-        GateRequestTransform.StripClientCredentials(context.Request.Headers, gate.State.Config.Auth);
-
-        // The response transform wraps the body to watch an SSE response for list_changed; this puts it back.
-        var original = context.Response.Body;
+        var originalBody = BeginForwarding(context, gate);
         try
         {
             await next(context);
         }
         finally
         {
-            context.Response.Body = original;
+            context.Response.Body = originalBody;
         }
 
-        // YARP answers a peer it could not reach with a bare 502/504; the caller gets a JSON-RPC error it can read.
-        if (context.GetForwarderErrorFeature() is { } failure && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        await AnswerForwardingFailureAsync(context, gate);
+    }
+
+    /// <summary>Returns the response body stream to put back once YARP is done.</summary>
+    private static Stream BeginForwarding(HttpContext context, GateRequestContext gate)
+    {
+        // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
+        // copies its headers, so they are never copied at all; the upstream's own headers are a request transform.
+        GateRequestTransform.StripClientCredentials(context.Request.Headers, gate.State.Config.Auth);
+
+        // The response transform wraps the body to watch an SSE response for list_changed; the caller puts it back.
+        return context.Response.Body;
+    }
+
+    /// <summary>YARP answers a peer it could not reach with a bare 502/504; the caller gets a JSON-RPC error it can read.</summary>
+    private static Task AnswerForwardingFailureAsync(HttpContext context, GateRequestContext gate)
+    {
+        if (context.GetForwarderErrorFeature() is not { } failure || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
-            var timedOut = failure.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.RequestTimedOut;
-            await JsonRpcResponses.WriteUpstreamFailureAsync(
-                context,
-                timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
-                gate.Message?.Id ?? default,
-                timedOut ? "upstream_timeout" : "upstream_unavailable",
-                timedOut ? $"server '{gate.Upstream.Alias}' did not answer in time" : $"server '{gate.Upstream.Alias}' could not be reached");
+            return Task.CompletedTask;
         }
+
+        var timedOut = failure.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.RequestTimedOut;
+        return JsonRpcResponses.WriteUpstreamFailureAsync(
+            context,
+            timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+            gate.Message?.Id ?? default,
+            timedOut ? "upstream_timeout" : "upstream_unavailable",
+            timedOut ? $"server '{gate.Upstream.Alias}' did not answer in time" : $"server '{gate.Upstream.Alias}' could not be reached");
     }
 
     private async ValueTask<Decision?> DecideAsync(GateRequestContext gate, InspectedMessage message, CancellationToken cancellationToken)
