@@ -12,7 +12,7 @@ internal interface IAuditLog
     void Write(AuditRecord record);
 
     /// <summary>Returns at once; a background writer writes the line, batched with its neighbours under one flush,
-    /// within a few milliseconds. Lines still queued are written before the log closes at graceful shutdown.
+    /// within about 10 ms. Lines still queued are written before the log closes at graceful shutdown.
     /// For records the caller does not have to prove written before it answers: allowed calls, filtered lists.</summary>
     void Post(AuditRecord record);
 
