@@ -192,12 +192,7 @@ public sealed class SerilogAuditLogTests : IDisposable
         using var log = CreateFileLog();
 
         log.Post(AuditTestData.Denial("p-alone"));
-
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DecisionIdsInFile().Length == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await WaitForLinesAsync(1);
 
         DecisionIdsInFile().Should().Equal("p-alone");
     }
@@ -211,12 +206,7 @@ public sealed class SerilogAuditLogTests : IDisposable
         for (var i = 1; i <= 3; i++)
         {
             log.Post(AuditTestData.Denial($"idle-{i}"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DecisionIdsInFile().Length < i && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(10);
-            }
-
+            await WaitForLinesAsync(i);
             await Task.Delay(50);
         }
 
@@ -301,6 +291,16 @@ public sealed class SerilogAuditLogTests : IDisposable
         messages[1].Should().Contain("b-2");
         messages[2].Should().Contain("b-3");
         log.IsFailing.Should().BeTrue();
+    }
+
+    /// <summary>Waits (at most 10 s) until the file holds <paramref name="count"/> lines; the caller asserts what they are.</summary>
+    private async Task WaitForLinesAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DecisionIdsInFile().Length < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
     }
 
     private string[] DecisionIdsInFile()
