@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
 using McpGate.Gateway.Audit;
 using McpGate.Gateway.Catalog;
@@ -384,25 +383,5 @@ internal sealed class McpGateMiddleware(
     {
         audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
         return JsonRpcResponses.WriteErrorAsync(context, statusCode, default, code, message);
-    }
-}
-
-internal static class TraceIds
-{
-    public static string For(HttpContext context)
-    {
-        if (Activity.Current is { } activity)
-        {
-            return activity.TraceId.ToHexString();
-        }
-
-        // Honour a caller's W3C traceparent even when no tracing listener created an Activity.
-        var traceparent = context.Request.Headers["traceparent"].ToString();
-        if (ActivityContext.TryParse(traceparent, null, out var parsed))
-        {
-            return parsed.TraceId.ToHexString();
-        }
-
-        return ActivityTraceId.CreateRandom().ToHexString();
     }
 }
