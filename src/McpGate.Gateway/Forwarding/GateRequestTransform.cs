@@ -53,6 +53,11 @@ internal static class GateRequestTransform
                     headers.Remove(name);
                     headers.TryAddWithoutValidation(name, value);
                 }
+
+                if (gate.InspectedBody is { } body)
+                {
+                    transformContext.ProxyRequest.Options.Set(InspectedBodyHandler.BodyKey, body);
+                }
             }
 
             return default;

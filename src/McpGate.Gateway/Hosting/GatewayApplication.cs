@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace McpGate.Gateway.Hosting;
 
@@ -95,11 +96,8 @@ internal static class GatewayApplication
 
         services.AddReverseProxy()
             .LoadFromMemory(proxy.Routes, proxy.Clusters)
-            .AddTransforms(GateRequestTransform.Apply)
-            .ConfigureHttpClient((_, handler) =>
-            {
-                handler.ConnectTimeout = config.Gateway.ConnectTimeout;
-            });
+            .AddTransforms(GateRequestTransform.Apply);
+        services.AddSingleton<IForwarderHttpClientFactory>(sp => new GateForwarderHttpClientFactory(sp.GetRequiredService<ILogger<ForwarderHttpClientFactory>>(), config.Gateway.ConnectTimeout));
         return services;
     }
 

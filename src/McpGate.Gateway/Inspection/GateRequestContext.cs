@@ -31,6 +31,9 @@ internal sealed class GateRequestContext
 
     public string? DecisionId { get; set; }
 
+    /// <summary>The request body the gate inspected and forwards (POST only); owned by the middleware.</summary>
+    public PooledBody? InspectedBody { get; set; }
+
     /// <summary>Set when the response is a list the caller must see filtered.</summary>
     public ListKind? ListKind { get; set; }
 

@@ -188,10 +188,15 @@ internal sealed class McpGateMiddleware(
             gate.ListKind = ListKinds.TryFromMethod(message.Method, out var listKind) ? listKind : null;
         }
 
-        // Forward exactly the bytes that were inspected.
+        // Forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
+        // with the headers, and the stream YARP would otherwise copy reads the same buffer.
         request.Body = body.AsStream();
         request.ContentLength = body.Length;
+        gate.InspectedBody = body;
         request.Headers.Remove(HeaderNames.TransferEncoding);
+
+        // The body is already here: an upstream's 100 Continue would only cost a round trip before it is sent.
+        request.Headers.Remove(HeaderNames.Expect);
 
         // ForwardAsync's steps, inlined: one state machine per forwarded POST instead of two.
         var completed = false;

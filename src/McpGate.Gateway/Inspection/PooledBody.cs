@@ -8,9 +8,19 @@ namespace McpGate.Gateway.Inspection;
 /// must rewrite or observe. Sized from Content-Length, so a body is read without regrowth and without a large-object
 /// allocation per request.
 /// </summary>
+/// <remarks>
+/// The buffer goes back to the pool when the reader has disposed it and every <see cref="TryRetain"/> has been
+/// <see cref="Release"/>d: a request body is also sent by the upstream connection, which can still be writing it when
+/// the exchange is over (an HTTP/2 upstream that answered before the body was sent), and a pooled buffer handed to the
+/// next request while a write still reads it would send that request's bytes to this upstream.
+/// </remarks>
 internal sealed class PooledBody : IDisposable
 {
     private byte[]? _buffer;
+
+    // The reader's reference plus one per retained writer; the buffer is returned when this reaches zero.
+    private int _references = 1;
+    private bool _disposed;
 
     private PooledBody(byte[] buffer, int length)
     {
@@ -69,12 +79,39 @@ internal sealed class PooledBody : IDisposable
     /// <summary>A read-only stream over exactly these bytes, for the forwarder.</summary>
     public Stream AsStream() => new MemoryStream(_buffer!, 0, Length, writable: false);
 
+    /// <summary>Keeps the buffer out of the pool until <see cref="Release"/>; false once it has already gone back.</summary>
+    public bool TryRetain()
+    {
+        var references = Volatile.Read(ref _references);
+        while (references > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, references + 1, references);
+            if (seen == references)
+            {
+                return true;
+            }
+
+            references = seen;
+        }
+
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0 && Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Releases the reader's reference, once.</summary>
     public void Dispose()
     {
-        if (_buffer is { } buffer)
+        if (!_disposed)
         {
-            _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            _disposed = true;
+            Release();
         }
     }
 }
