@@ -97,7 +97,8 @@ internal static class GatewayApplication
         services.AddReverseProxy()
             .LoadFromMemory(proxy.Routes, proxy.Clusters)
             .AddTransforms(GateRequestTransform.Apply);
-        services.AddSingleton<IForwarderHttpClientFactory>(sp => new GateForwarderHttpClientFactory(sp.GetRequiredService<ILogger<ForwarderHttpClientFactory>>(), config.Gateway.ConnectTimeout));
+        services.AddSingleton<IForwarderHttpClientFactory>(sp => new GateForwarderHttpClientFactory(
+            sp.GetRequiredService<ILogger<ForwarderHttpClientFactory>>(), config.Gateway.ConnectTimeout));
         return services;
     }
 
