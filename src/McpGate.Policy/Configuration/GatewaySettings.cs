@@ -14,8 +14,8 @@ public sealed class GatewaySettings
 {
     public static readonly GatewaySettings Default = new();
 
-    /// <summary><c>HOST:PORT</c>; default <c>127.0.0.1:8080</c>.</summary>
-    public string Listen { get; init; } = "127.0.0.1:8080";
+    /// <summary><c>gateway.listen</c>, parsed; default <c>127.0.0.1:8080</c>.</summary>
+    public ListenAddress Listen { get; init; } = ListenAddress.Default;
 
     /// <summary>Allowed <c>Origin</c> values; empty means loopback origins only.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];

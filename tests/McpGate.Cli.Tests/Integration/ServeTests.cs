@@ -57,6 +57,24 @@ public sealed class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeAndAclCheck_HostNameListenAddress_AreRefusedByTheSameLoaderError()
+    {
+        // Once acl check passed this file and serve failed on it: the two must read gateway.listen alike.
+        var config = _directory.WriteFile("named-host.json", $$"""
+            { "mcpServers": { "a": { "url": "{{UnusedLoopback.McpUrl()}}" } }, "gateway": { "listen": "gw.internal:8080" } }
+            """);
+
+        var check = await McpProcess.RunAsync(_directory.Path, ["acl", "check", "--config", config, "--subject", "bob", "--server", "a", "--tool", "t", "--offline"]);
+        var serve = await McpProcess.RunAsync(_directory.Path, ["serve", "--config", config]);
+
+        foreach (var run in new[] { check, serve })
+        {
+            run.ExitCode.Should().Be(2, run.ToString());
+            run.Error.Should().Contain("named-host.json").And.Contain("$.gateway.listen").And.Contain("\"0.0.0.0:8080\"");
+        }
+    }
+
+    [Fact]
     public async Task Serve_UnknownFlag_ExitsTwoWithoutStarting()
     {
         var run = await McpProcess.RunAsync(_directory.Path, ["serve", "--lisen", "127.0.0.1:1"]);

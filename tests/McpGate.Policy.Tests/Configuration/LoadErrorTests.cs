@@ -90,6 +90,7 @@ public sealed class LoadErrorTests
         // Gateway
         { "listen without port", Gateway(""" "listen": "127.0.0.1" """), "$.gateway.listen", "is not HOST:PORT", "\"127.0.0.1:8080\"" },
         { "listen bad port", Gateway(""" "listen": "127.0.0.1:99999" """), "$.gateway.listen", "is not HOST:PORT", "\"[::1]:8080\"" },
+        { "listen host name", Gateway(""" "listen": "gw.internal:8080" """), "$.gateway.listen", "names a host, but the gate listens on an IP address", "\"0.0.0.0:8080\"" },
         { "deny code -32001", Gateway(""" "denyErrorCode": -32001 """), "$.gateway.denyErrorCode", "TypeScript SDK uses for request timeouts", "-32003" },
         { "deny code -32002", Gateway(""" "denyErrorCode": -32002 """), "$.gateway.denyErrorCode", "resource not found", "-32003" },
         { "deny code -32000", Gateway(""" "denyErrorCode": -32000 """), "$.gateway.denyErrorCode", "unauthenticated", "-32003" },
