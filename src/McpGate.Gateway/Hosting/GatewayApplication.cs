@@ -38,7 +38,7 @@ internal static class GatewayApplication
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss ";
         });
-        if ((auditPathOverride ?? config.Gateway.Audit.Path) == "-")
+        if (AuditSettings.IsStdout(auditPathOverride ?? config.Gateway.Audit.Path))
         {
             // The audit log owns stdout: keep diagnostics out of the JSONL stream.
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);

@@ -40,8 +40,14 @@ public sealed class GatewaySettings
 
 public sealed class AuditSettings
 {
-    /// <summary>Rolling file path (a date is inserted before the extension), or <c>-</c> for stdout.</summary>
+    /// <summary>The <see cref="Path"/> (or <c>--audit-log</c>) that sends audit lines to standard output.</summary>
+    public const string StdoutPath = "-";
+
+    /// <summary>Rolling file path (a date is inserted before the extension), or <c>-</c> for stdout; never padded with white space.</summary>
     public string Path { get; init; } = "./audit/mcpgate-.jsonl";
+
+    /// <summary>True when audit lines go to standard output, which then carries nothing else.</summary>
+    public static bool IsStdout(string path) => path == StdoutPath;
 
     /// <summary>How many daily files to keep.</summary>
     public int RetainedFileCount { get; init; } = 31;

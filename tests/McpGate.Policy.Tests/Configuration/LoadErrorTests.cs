@@ -98,6 +98,7 @@ public sealed class LoadErrorTests
         { "deny code json-rpc", Gateway(""" "denyErrorCode": -32601 """), "$.gateway.denyErrorCode", "method not found", "-32003" },
         { "deny code string", Gateway(""" "denyErrorCode": "-32003" """), "$.gateway.denyErrorCode", "expected a whole number", "-32003" },
         { "denyAs typo", Gateway(""" "denyAs": "toolerror" """), "$.gateway.denyAs", "is not \"error\" or \"tool_error\"", "did you mean \"tool_error\"?" },
+        { "audit path padded", Gateway(""" "audit": { "path": " -" } """), "$.gateway.audit.path", "starts or ends with white space", "remove it: \"-\"" },
         { "retained zero", Gateway(""" "audit": { "retainedFileCount": 0 } """), "$.gateway.audit.retainedFileCount", "at least 1", "at least 1" },
         { "audit path empty", Gateway(""" "audit": { "path": "" } """), "$.gateway.audit.path", "the value is empty", "\"-\" for stdout" },
         { "max bytes zero", Gateway(""" "limits": { "maxRequestBytes": 0 } """), "$.gateway.limits.maxRequestBytes", "must be positive", "4194304" },

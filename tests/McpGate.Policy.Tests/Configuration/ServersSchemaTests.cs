@@ -76,6 +76,7 @@ public sealed partial class ServersSchemaTests
     [InlineData("JSON-RPC deny code", """{ "mcpServers": {}, "gateway": { "denyErrorCode": -32601 } }""")]
     [InlineData("denyAs typo", """{ "mcpServers": {}, "gateway": { "denyAs": "toolerror" } }""")]
     [InlineData("zero timeout", """{ "mcpServers": {}, "gateway": { "timeouts": { "connectSeconds": 0 } } }""")]
+    [InlineData("padded audit path", """{ "mcpServers": {}, "gateway": { "audit": { "path": " -" } } }""")]
     [InlineData("retained zero", """{ "mcpServers": {}, "gateway": { "audit": { "retainedFileCount": 0 } } }""")]
     [InlineData("origin with a path", """{ "mcpServers": {}, "gateway": { "allowedOrigins": ["http://localhost:6274/app"] } }""")]
     public void ShapeErrors_AreRefusedByLoaderAndSchema(string description, string json)

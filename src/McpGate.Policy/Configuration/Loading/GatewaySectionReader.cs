@@ -233,7 +233,16 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         var file = defaults.Path;
         if (audit.TryGet("path", out var pathElement, out var filePath))
         {
-            file = String(pathElement, filePath, "give a file path such as \"./audit/mcpgate-.jsonl\", or \"-\" for stdout") ?? file;
+            var value = String(pathElement, filePath, "give a file path such as \"./audit/mcpgate-.jsonl\", or \"-\" for stdout");
+            if (value is not null && value.Trim().Length != value.Length)
+            {
+                // " -" would be a file named " -" to one reader and stdout to another: refuse rather than guess.
+                Error(filePath, $"the path \"{Shorten(value)}\" starts or ends with white space", $"remove it: \"{Shorten(value.Trim())}\"");
+            }
+            else if (value is not null)
+            {
+                file = value;
+            }
         }
 
         var retained = defaults.RetainedFileCount;
