@@ -91,6 +91,7 @@ internal static class GatewayApplication
         services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
+        services.AddGatewayHealthChecks();
         services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride);
 
         services.AddReverseProxy()
