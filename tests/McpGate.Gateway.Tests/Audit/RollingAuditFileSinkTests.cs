@@ -2,6 +2,7 @@ using System.Text.Json;
 using McpGate.Gateway.Audit;
 using McpGate.Gateway.Tests.Audit.Support;
 using McpGate.Policy.Configuration;
+using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.Audit;
 

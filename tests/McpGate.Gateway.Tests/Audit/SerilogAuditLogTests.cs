@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.Audit;
 
