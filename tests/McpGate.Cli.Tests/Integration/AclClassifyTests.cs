@@ -1,5 +1,4 @@
 using System.Text.Json;
-using McpGate.Cli.Tests.Support;
 using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Integration;

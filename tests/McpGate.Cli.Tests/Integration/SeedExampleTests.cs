@@ -1,5 +1,4 @@
 using System.Text.Json;
-using McpGate.Cli.Tests.Support;
 using McpGate.SampleServer;
 using McpGate.Testing;
 
@@ -20,7 +19,7 @@ public sealed class SeedExampleTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var example = await File.ReadAllTextAsync(Path.Combine(McpProcess.RepositoryRoot, "servers.example.json"));
+        var example = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "servers.example.json"));
         _samples = await StartSamplesOnFreePortsAsync();
         var portBase = _samples.Servers[0].McpUrl.Port - 1;
         for (var offset = 1; offset <= _samples.Servers.Count; offset++)

@@ -14,7 +14,7 @@ public sealed class TypeScriptClientTests
     [Fact]
     public async Task TypeScriptSdkClient_SeesFilteredTools_IsDeniedBeforeExecution_AndRoundTripsElicitation()
     {
-        var scriptDirectory = Path.Combine(RepositoryRoot(), "tests", "clients", "typescript");
+        var scriptDirectory = Path.Combine(RepositoryFiles.Root, "tests", "clients", "typescript");
         await EnsureNodeModulesAsync(scriptDirectory);
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
@@ -80,16 +80,5 @@ public sealed class TypeScriptClientTests
         }
 
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "McpGate.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("McpGate.sln not found above " + AppContext.BaseDirectory);
     }
 }

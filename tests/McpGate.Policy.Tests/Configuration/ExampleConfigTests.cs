@@ -3,6 +3,7 @@ using System.Text;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Evaluation;
 using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Configuration;
 

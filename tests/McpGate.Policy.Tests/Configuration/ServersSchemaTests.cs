@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Configuration;
 

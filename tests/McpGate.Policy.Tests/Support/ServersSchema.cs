@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Support;
 
