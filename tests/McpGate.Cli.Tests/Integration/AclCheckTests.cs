@@ -4,6 +4,8 @@ using McpGate.Testing;
 namespace McpGate.Cli.Tests.Integration;
 
 /// <summary><c>mcp acl check</c> run as a process against real upstreams, asserting what a user or script sees.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private static readonly string[] s_toolFields =

@@ -3,6 +3,8 @@ using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Integration;
 
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclClassifyTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private readonly TempDirectory _directory = new();

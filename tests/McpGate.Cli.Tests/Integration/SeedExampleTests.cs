@@ -9,6 +9,8 @@ namespace McpGate.Cli.Tests.Integration;
 /// started in-process. The example's fixed ports (127.0.0.1:3101–3104) are moved to free ones so parallel test runs
 /// cannot collide; the policy is the file's own.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class SeedExampleTests : IAsyncLifetime, IDisposable
 {
     private const int ExamplePortBase = 3100;

@@ -4,6 +4,8 @@ using McpGate.Testing;
 namespace McpGate.Cli.Tests.Integration;
 
 /// <summary><c>mcp serve</c> as a process: the command line's part is flags in, signals handled, exit code out.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class ServeTests : IDisposable
 {
     private static readonly TimeSpan s_startup = TimeSpan.FromSeconds(30);

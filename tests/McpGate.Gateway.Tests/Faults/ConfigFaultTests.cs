@@ -11,6 +11,7 @@ namespace McpGate.Gateway.Tests.Faults;
 /// in force (no denial turns into an allow, no allow into a 5xx), <c>/readyz</c> counts the refusal, the console
 /// says what is wrong.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ConfigFaultTests
 {
     public static TheoryData<string, string> BrokenConfigs => new()

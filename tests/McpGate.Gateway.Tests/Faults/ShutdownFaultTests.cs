@@ -9,6 +9,8 @@ namespace McpGate.Gateway.Tests.Faults;
 /// SIGTERM while calls are running: the gate stops accepting, lets the in-flight calls finish and answers them, writes
 /// their audit lines and exits 0. Runs the built <c>mcp serve</c> as a process.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class ShutdownFaultTests : IDisposable
 {
     private const int InFlight = 6;

@@ -6,6 +6,7 @@ using ModelContextProtocol;
 
 namespace McpGate.Gateway.Tests.Functional;
 
+[Trait("Category", "Network")]
 public sealed class HotReloadTests
 {
     [Fact]
