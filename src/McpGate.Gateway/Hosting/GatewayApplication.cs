@@ -87,6 +87,7 @@ internal static class GatewayApplication
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());
         services.AddSingleton<ToolCatalog>();
+        services.AddSingleton<RequestDecider>();
         services.AddSingleton<GateResponseTransform>();
         services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
