@@ -11,30 +11,23 @@ internal static class ReloadEvents
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Completes when the next policy version is in force.</summary>
-    public static Task<GateState> NextVersionAsync(this GateStateStore store)
-    {
-        var next = new TaskCompletionSource<GateState>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnReloaded(GateState state)
-        {
-            store.Reloaded -= OnReloaded;
-            next.TrySetResult(state);
-        }
-
-        store.Reloaded += OnReloaded;
-        return next.Task.WaitAsync(s_timeout);
-    }
+    public static Task<GateState> NextVersionAsync(this GateStateStore store) =>
+        NextAsync<GateState>(handler => store.Reloaded += handler, handler => store.Reloaded -= handler);
 
     /// <summary>Completes when the next changed file has been refused, with the loader's message.</summary>
-    public static Task<string> NextRefusalAsync(this GateStateStore store)
+    public static Task<string> NextRefusalAsync(this GateStateStore store) =>
+        NextAsync<string>(handler => store.ReloadRefused += handler, handler => store.ReloadRefused -= handler);
+
+    private static Task<T> NextAsync<T>(Action<Action<T>> subscribe, Action<Action<T>> unsubscribe)
     {
-        var next = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnRefused(string message)
+        var next = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Once(T value)
         {
-            store.ReloadRefused -= OnRefused;
-            next.TrySetResult(message);
+            unsubscribe(Once);
+            next.TrySetResult(value);
         }
 
-        store.ReloadRefused += OnRefused;
+        subscribe(Once);
         return next.Task.WaitAsync(s_timeout);
     }
 }
