@@ -12,6 +12,7 @@ internal static class AclCommand
         {
             AclCheckCommand.Create(help),
             AclClassifyCommand.Create(help),
+            AclSnapshotCommand.Create(help),
         };
 
         help.Add(
