@@ -128,6 +128,9 @@ internal sealed class AnalysisFile : IDisposable
         _errors.Add(new ConfigError(path, message, fix, position?.Line, position?.Column));
     }
 
+    /// <summary>The 1-based line of <paramref name="path"/>, when known.</summary>
+    public int? Line(string path) => _positions.Find(path)?.Line;
+
     /// <summary>Throws every problem collected so far, if there is one.</summary>
     public void ThrowIfErrors()
     {

@@ -13,6 +13,7 @@ internal static class AclCommand
             AclCheckCommand.Create(help),
             AclClassifyCommand.Create(help),
             AclSnapshotCommand.Create(help),
+            AclTestCommand.Create(help),
         };
 
         help.Add(
