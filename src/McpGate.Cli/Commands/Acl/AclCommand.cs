@@ -14,6 +14,7 @@ internal static class AclCommand
             AclClassifyCommand.Create(help),
             AclSnapshotCommand.Create(help),
             AclTestCommand.Create(help),
+            AclLintCommand.Create(help),
         };
 
         help.Add(
