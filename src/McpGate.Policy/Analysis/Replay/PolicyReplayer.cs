@@ -26,6 +26,10 @@ internal sealed class PolicyReplayer
     private readonly Dictionary<(ToolKind, ClassificationSource, double), ToolClassification> _classifications = [];
     private readonly Dictionary<IdentityKey, Identity> _identities = [];
 
+    // tool_acl overrides per (config, server, tool), misses included: building an override's verdict allocates its
+    // reason text, and a log repeats the same few tools a million times.
+    private readonly Dictionary<(GateConfig, string, string), ToolClassification?> _overrides = [];
+
     public PolicyReplayer(GateConfig candidate, GateConfig? baseline, DateTimeOffset? since)
     {
         ArgumentNullException.ThrowIfNull(candidate);
@@ -145,16 +149,26 @@ internal sealed class PolicyReplayer
         }
     }
 
-    private static Decision Decide(GateConfig config, Identity identity, AuditRow row, TargetKind kind, ToolClassification? recorded)
+    private Decision Decide(GateConfig config, Identity identity, AuditRow row, TargetKind kind, ToolClassification? recorded)
     {
-        var classification = recorded;
-        if (kind == TargetKind.Tool && config.Servers.TryGetValue(row.Server!, out var upstream)
-            && ToolClassifier.ClassifyByOverride(upstream.ToolAcl, row.Target!) is { } overridden)
+        var classification = kind == TargetKind.Tool ? Override(config, row.Server!, row.Target!) ?? recorded : null;
+        return config.Evaluator.Evaluate(identity, row.Server!, kind, row.Target!, classification);
+    }
+
+    private ToolClassification? Override(GateConfig config, string server, string tool)
+    {
+        if (!_overrides.TryGetValue((config, server, tool), out var classification))
         {
-            classification = overridden;
+            if (_overrides.Count >= 50_000)
+            {
+                _overrides.Clear();
+            }
+
+            classification = config.Servers.TryGetValue(server, out var upstream) ? ToolClassifier.ClassifyByOverride(upstream.ToolAcl, tool) : null;
+            _overrides.Add((config, server, tool), classification);
         }
 
-        return config.Evaluator.Evaluate(identity, row.Server!, kind, row.Target!, kind == TargetKind.Tool ? classification : null);
+        return classification;
     }
 
     /// <summary>The credential's own roles (the config's are merged in by the evaluator); all roles for an older line.</summary>
