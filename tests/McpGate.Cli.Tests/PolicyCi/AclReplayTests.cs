@@ -156,6 +156,19 @@ public sealed class AclReplayTests : IClassFixture<AclReplayTests.RecordedTraffi
         run.Error.Should().Contain("no audit log at");
     }
 
+    [Fact]
+    public async Task Replay_DirectoryWithoutAuditFiles_ExitsTwo_NeverPassesAsNoChange()
+    {
+        var empty = Path.Combine(_traffic.Directory.Path, "empty-audit");
+        Directory.CreateDirectory(empty);
+        var config = _traffic.Directory.WriteFile("candidate-empty.json", RecordedTraffic.Current);
+
+        var run = await McpProcess.RunAsync(_traffic.Directory.Path, ["acl", "replay", "--log", empty, "--config", config]);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Error.Should().Contain("no audit log files match").And.Contain("mcpgate-*.jsonl");
+    }
+
     private Task<McpRun> ReplayAsync(string candidate, params string[] extra)
     {
         var config = _traffic.Directory.WriteFile("candidate.json", candidate);

@@ -28,6 +28,12 @@ internal static class AclReplayRunner
                 ExitCodes.Usage,
                 $"mcp: no audit log at '{options.LogPath}': give a file, a directory of mcpgate-*.jsonl files, or - for stdin.");
 
+        if (!source.IsStdin && source.Files.Count == 0)
+        {
+            // A CI job whose log download failed must not pass as "nothing would change".
+            throw new CommandFailedException(ExitCodes.Usage, $"mcp: no audit log files match {source.Description}.");
+        }
+
         var replayer = new PolicyReplayer(candidate, baseline, since);
         if (source.IsStdin)
         {
