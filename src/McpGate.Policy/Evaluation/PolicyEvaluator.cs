@@ -12,14 +12,18 @@ public sealed class PolicyEvaluator
     private readonly RoleBasedPolicy? _roleBased;
     private readonly LegacyPolicy? _legacy;
 
-    private PolicyEvaluator(RoleBasedPolicy? roleBased, LegacyPolicy? legacy)
+    private PolicyEvaluator(RoleBasedPolicy? roleBased, LegacyPolicy? legacy, AclSpec? spec)
     {
         _roleBased = roleBased;
         _legacy = legacy;
+        Spec = spec;
     }
 
     /// <summary>The evaluator of a config without <c>serverAuth.acl</c>: everything allowed, <c>matched_rule</c> = <c>no-acl</c>.</summary>
-    public static PolicyEvaluator AllowAll { get; } = new(null, null);
+    public static PolicyEvaluator AllowAll { get; } = new(null, null, null);
+
+    /// <summary>The ACL as the file wrote it, before compiling: what <c>mcp acl lint</c> inspects. Null without an ACL.</summary>
+    internal AclSpec? Spec { get; }
 
     /// <summary>Which ACL schema was loaded: <c>none</c>, <c>role-based</c> or <c>legacy</c>.</summary>
     public string Schema => _roleBased is not null ? "role-based" : _legacy is not null ? "legacy" : "none";
@@ -121,8 +125,8 @@ public sealed class PolicyEvaluator
     internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases) => spec switch
     {
         null => AllowAll,
-        RoleBasedAclSpec roleBased => new PolicyEvaluator(new RoleBasedPolicy(roleBased, aliases), null),
-        LegacyAclSpec legacy => new PolicyEvaluator(null, new LegacyPolicy(legacy)),
+        RoleBasedAclSpec roleBased => new PolicyEvaluator(new RoleBasedPolicy(roleBased, aliases), null, roleBased),
+        LegacyAclSpec legacy => new PolicyEvaluator(null, new LegacyPolicy(legacy), legacy),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "Unknown ACL schema."),
     };
 }
