@@ -1,5 +1,6 @@
+using System.Globalization;
 using System.Net;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
@@ -10,9 +11,14 @@ using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Hosting;
+using Serilog.Formatting.Compact;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -24,7 +30,7 @@ namespace McpGate.Gateway.Hosting;
 /// </summary>
 internal static class GatewayApplication
 {
-    public static WebApplication Build(GateConfig config, ListenAddress listen, string? auditPathOverride, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(GateConfig config, ListenAddress listen, string? auditPathOverride, GatewayLogFormat logFormat = GatewayLogFormat.Text, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -33,17 +39,15 @@ internal static class GatewayApplication
             EnvironmentName = Environments.Production,
         });
 
+        // The audit log owns stdout when it writes there: diagnostics then go to stderr, keeping the JSONL stream pure.
+        var auditOnStdout = AuditDestination.Resolve(config.Gateway.Audit, auditPathOverride).IsStdout;
+        var diagnostics = CreateDiagnosticsLogger(logFormat, auditOnStdout);
+
+        // Serilog writes; Microsoft.Extensions.Logging still decides what is enabled (the filters below), so a category
+        // that is off costs a request nothing (hosting, for one, then starts no Activity and no scope per request).
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss ";
-        });
-        if ((auditPathOverride ?? config.Gateway.Audit.Path) == "-")
-        {
-            // The audit log owns stdout: keep diagnostics out of the JSONL stream.
-            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        }
+        builder.Logging.AddSerilog(diagnostics, dispose: true);
+        builder.Services.AddSingleton(new DiagnosticContext(diagnostics));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -74,8 +78,32 @@ internal static class GatewayApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
+
+        // One line per request that failed on the gate's side (5xx: an upstream down, a crash); the rest are Debug,
+        // which is off, and the audit log already records every call.
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = diagnostics;
+            options.GetLevel = static (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error : LogEventLevel.Debug;
+        });
         app.MapMcpGate();
         return app;
+    }
+
+    /// <summary>The diagnostics pipeline: the console in <paramref name="format"/>, on stderr when the audit log has
+    /// stdout. Levels are left to Microsoft.Extensions.Logging's filters (see <see cref="Build"/>).</summary>
+    private static Serilog.Core.Logger CreateDiagnosticsLogger(GatewayLogFormat format, bool auditOnStdout)
+    {
+        var standardError = auditOnStdout ? LogEventLevel.Verbose : (LogEventLevel?)null;
+        var configuration = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLogContext();
+        configuration = format == GatewayLogFormat.Json
+            ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: standardError)
+            : configuration.WriteTo.Console(
+                outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: standardError,
+                formatProvider: CultureInfo.InvariantCulture);
+        return configuration.CreateLogger();
     }
 
     public static IServiceCollection AddMcpGate(this IServiceCollection services, GateConfig config, ListenAddress listen, string? auditPathOverride)
@@ -92,7 +120,7 @@ internal static class GatewayApplication
         services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
-        services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride);
+        services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride, config.SourcePath);
 
         services.AddReverseProxy()
             .LoadFromMemory(proxy.Routes, proxy.Clusters)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Inspection;

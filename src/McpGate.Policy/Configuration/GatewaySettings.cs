@@ -45,4 +45,8 @@ public sealed class AuditSettings
 
     /// <summary>How many daily files to keep.</summary>
     public int RetainedFileCount { get; init; } = 31;
+
+    /// <summary><c>gateway.audit.serilog</c>: extra, best-effort audit sinks in Serilog's configuration shape, as
+    /// raw JSON (McpGate.Audit builds them); null for none.</summary>
+    public string? Serilog { get; init; }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using McpGate.Gateway.Audit.Alerts;
+using McpGate.Audit.Reading;
+using McpGate.Audit.Reading.Alerts;
 
 namespace McpGate.Cli.Commands.Audit;
 

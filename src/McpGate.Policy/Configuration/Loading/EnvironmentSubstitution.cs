@@ -7,7 +7,7 @@ namespace McpGate.Policy.Configuration.Loading;
 /// <c>:-</c>, the fallback is used when the variable is unset or empty. <b>(differs)</b> An unset variable
 /// without a fallback is an error rather than "", which could otherwise become an empty bearer token.
 /// </summary>
-internal static class EnvironmentSubstitution
+public static class EnvironmentSubstitution
 {
     public readonly record struct Problem(string Message, string Fix);
 
