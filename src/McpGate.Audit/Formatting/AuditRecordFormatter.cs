@@ -49,6 +49,9 @@ public static class AuditRecordFormatter
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_parked;
+
     /// <summary>Appends the record's line, <c>\n</c> included, as UTF-8: the file sink's path, with no detour through
     /// characters.</summary>
     public static void WriteLine(AuditRecord record, IBufferWriter<byte> output) => WriteLine(record, output, static (writer, r) => Write(writer, r));
@@ -58,7 +61,8 @@ public static class AuditRecordFormatter
     internal static void WriteLine<TState>(TState state, IBufferWriter<byte> output, Action<Utf8JsonWriter, TState> write)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var writer = t_writer ??= new Utf8JsonWriter(Stream.Null);
+        var parked = t_parked ??= new ArrayBufferWriter<byte>(1);
+        var writer = t_writer ??= new Utf8JsonWriter(parked);
         writer.Reset(output);
         try
         {
@@ -67,8 +71,9 @@ public static class AuditRecordFormatter
         }
         finally
         {
-            // The thread's writer must not keep the caller's buffer alive.
-            writer.Reset(Stream.Null);
+            // The thread's writer must not keep the caller's buffer alive. Parked on a buffer writer of its own, not a
+            // Stream: Reset(Stream) allocates a buffer each time.
+            writer.Reset(parked);
         }
 
         output.GetSpan(1)[0] = (byte)'\n';
