@@ -1,8 +1,9 @@
 namespace McpGate.Audit;
 
 /// <summary>
-/// The audit line's field names (gateway.md §2) in the order every line writes them. The order is part of the
-/// contract: people read these lines with <c>grep</c> and diff them, so it never depends on which fields have values.
+/// The audit line's field names (docs/audit.md, "The line") in the order every line writes them. The order is part of
+/// the contract: people read these lines with <c>grep</c> and diff them, so it never depends on which fields have
+/// values.
 /// </summary>
 public static class AuditFields
 {

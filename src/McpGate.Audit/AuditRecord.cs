@@ -2,7 +2,7 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Audit;
 
-/// <summary>Audit <c>event</c> values (gateway.md §2).</summary>
+/// <summary>Audit <c>event</c> values (docs/audit.md, "Events").</summary>
 public static class AuditEvents
 {
     public const string ToolCalled = "mcp.tool_called";
@@ -13,7 +13,7 @@ public static class AuditEvents
     public const string AuthFailed = "auth.failed";
 }
 
-/// <summary>Audit <c>result</c> values (gateway.md §2).</summary>
+/// <summary>Audit <c>result</c> values (docs/audit.md, "Results").</summary>
 public static class AuditResults
 {
     public const string Ok = "ok";
@@ -27,9 +27,9 @@ public static class AuditResults
 }
 
 /// <summary>
-/// One audit line (gateway.md §2). The decision fields come from the evaluator's <see cref="Decision"/> unchanged;
-/// nothing here is re-evaluated. Holds no token, header value, argument value or upstream error text by design:
-/// there is no field to put them in.
+/// One audit line (docs/audit.md, "The line"). The decision fields come from the evaluator's <see cref="Decision"/>
+/// unchanged; nothing here is re-evaluated. Holds no token, header value, argument value or upstream error text by
+/// design: there is no field to put them in.
 /// </summary>
 public sealed class AuditRecord
 {

@@ -6,7 +6,8 @@ using McpGate.Policy.Evaluation;
 namespace McpGate.Audit.Formatting;
 
 /// <summary>
-/// Renders one <see cref="AuditRecord"/> as one flat JSON object and a <c>\n</c> (docs/audit.md, "The line"): every field of
+/// Renders one <see cref="AuditRecord"/> as one flat JSON object and a <c>\n</c> (docs/audit.md, "The line"): every
+/// field of
 /// <see cref="AuditFields.All"/>, in that order, <c>null</c> when empty. Written by hand with
 /// <see cref="Utf8JsonWriter"/> so the order and the null-versus-omitted rule cannot drift with a serializer's
 /// settings, and so nothing the record type does not name can ever reach the line.
@@ -140,7 +141,7 @@ public static class AuditRecordFormatter
 
     internal static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset timestamp)
     {
-        // yyyy-MM-ddTHH:mm:ss.fffZ, digit by digit: a custom DateTime format string is parsed on every call, and this
+        // AuditTimestamp.Format, digit by digit: a custom DateTime format string is parsed on every call, and this
         // runs once per audited request.
         var utc = timestamp.UtcDateTime;
         Span<byte> utf8 = stackalloc byte[24];

@@ -60,7 +60,8 @@ internal static class GatewayApplication
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // The gate enforces its own, reloadable cap while reading (gateway.md §1.2 step 4).
+            // The gate enforces its own, reloadable cap while reading (docs/gateway.md, "What the gate does to each
+            // request").
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
             if (listen.IsLocalhostName)

@@ -60,7 +60,7 @@ internal static class GatewayEndpoints
                     ready &= status.Reachable;
                     writer.WriteBoolean("reachable", status.Reachable);
                     writer.WriteNumber("tools", status.Tools);
-                    writer.WriteString("last_checked", status.LastChecked.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+                    writer.WriteString("last_checked", AuditTimestamp.ToText(status.LastChecked));
                     if (status.LastError is null)
                     {
                         writer.WriteNull("last_error");
@@ -87,7 +87,7 @@ internal static class GatewayEndpoints
             writer.WriteString("path", Path.GetFullPath(state.Config.SourcePath));
             writer.WriteString("schema", state.Config.Evaluator.Schema);
             writer.WriteNumber("revision", state.Revision);
-            writer.WriteString("loaded_at", state.LoadedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+            writer.WriteString("loaded_at", AuditTimestamp.ToText(state.LoadedAt));
             writer.WriteNumber("refused_reloads", store.RefusedReloads);
             writer.WriteEndObject();
             writer.WriteStartObject("audit");
@@ -96,7 +96,7 @@ internal static class GatewayEndpoints
             writer.WriteBoolean("failing", audit.IsFailing);
             if (audit.LastFailureAt is { } lastFailure)
             {
-                writer.WriteString("last_failure_at", lastFailure.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+                writer.WriteString("last_failure_at", AuditTimestamp.ToText(lastFailure));
             }
             else
             {

@@ -2,7 +2,8 @@ using McpGate.Mcp.JsonRpc;
 
 namespace McpGate.Mcp.Lists;
 
-/// <summary>The paginated lists whose items the gate hides (gateway.md §1.2 step 8).</summary>
+/// <summary>The paginated lists whose items the gate hides (docs/gateway.md, "What the gate does to each
+/// request").</summary>
 public enum ListKind
 {
     /// <summary><c>tools/list</c> → <c>result.tools[].name</c>.</summary>

@@ -2,7 +2,7 @@ namespace McpGate.Policy.Configuration;
 
 public enum DenyStyle
 {
-    /// <summary>A JSON-RPC error (gateway.md §1.2 step 7).</summary>
+    /// <summary>A JSON-RPC error (docs/gateway.md, "What the gate does to each request").</summary>
     Error,
 
     /// <summary>A <c>CallToolResult</c> with <c>isError: true</c> for denied <c>tools/call</c>, so a model can read why.</summary>

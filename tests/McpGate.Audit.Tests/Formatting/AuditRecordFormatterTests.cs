@@ -182,6 +182,16 @@ public sealed class AuditRecordFormatterTests
         Field(line, "subject").GetString().Should().Be("zoë\n{\"event\":\"forged\"}");
     }
 
+    [Theory]
+    [InlineData("2025-03-04T12:00:00.000Z")]
+    [InlineData("1999-12-31T23:59:59.999Z")]
+    public void Format_Timestamp_IsTheSharedTimestampFormat(string text)
+    {
+        var at = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(2));
+
+        Field(AuditTestData.Line(AuditTestData.Denial(at: at)), "ts").GetString().Should().Be(AuditTimestamp.ToText(at)).And.Be(text);
+    }
+
     [Fact]
     public void Format_UnpairedSurrogateInToolName_WritesReplacementCharacterInsteadOfFailing()
     {
