@@ -21,17 +21,15 @@ namespace McpGate.Gateway.Inspection;
 
 /// <summary>
 /// The gate: runs inside YARP's proxy pipeline, before the forwarder, and decides each MCP request before the
-/// upstream can execute anything (gateway.md §1.2). The steps, in the order they run:
+/// upstream can execute anything. The steps are numbered as in docs/architecture.md, in the order they run:
 /// <code>
-///   client ──► [1 authenticate] ─► [3 Origin/Host] ─► [9 session bound to subject?]
-///          GET/DELETE ─────────────────────────────────────────────────────────────► forwarder
-///          POST ─► [4 encoding, type, size cap] ─► [5 strict parse] ─► [6 decide each message]
-///                     denied ─► [7 audit (flushed), then deny envelope]       (upstream sees nothing)
-///                     allowed ─► forward exactly the inspected bytes ─► forwarder ─► [8 list filter / result
-///                                observation in GateResponseTransform] ─► audit the outcome (queued, written behind)
+///   client ──► [1 route] ─► [2 snapshot] ─► [3 authenticate] ─► [4 Origin/Host] ─► [5 session bound to subject?]
+///          GET/DELETE ─────────────────────────────────────────────────────────────► [10 forward]
+///          POST ─► [6 encoding, UTF-8 JSON type, size cap] ─► [7 strict parse, mirrored headers] ─► [8 decide each message]
+///                     denied ─► [9 audit (flushed), then deny envelope]       (upstream sees nothing)
+///                     allowed ─► [10 forward exactly the inspected bytes] ─► [11 list filter / result observation in
+///                                GateResponseTransform] ─► [12 audit the outcome (queued, written behind)]
 /// </code>
-/// Step 2 strips the client's credentials just before forwarding; the upstream's own headers are added by a YARP
-/// request transform (<see cref="GateRequestTransform"/>).
 /// </summary>
 internal sealed class McpGateMiddleware(
     RequestDelegate next,
@@ -45,6 +43,7 @@ internal sealed class McpGateMiddleware(
 {
     public Task InvokeAsync(HttpContext context)
     {
+        // :: Step 2: one snapshot of the policy for the whole exchange (step 1, routing, chose this route's alias).
         var state = store.Current;
         var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
         if (metadata is null
@@ -65,7 +64,7 @@ internal sealed class McpGateMiddleware(
     {
         var traceId = TraceIds.For(context);
 
-        // :: Step 1: authenticate with the provider chain.
+        // :: Step 3: authenticate with the provider chain.
         var identity = Authentication.CallerAuthenticator.Authenticate(context, state.Config.Auth);
         if (identity is null)
         {
@@ -77,14 +76,14 @@ internal sealed class McpGateMiddleware(
         var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId };
         context.Features.Set(gate);
 
-        // :: Step 3: DNS-rebinding defence.
+        // :: Step 4: DNS-rebinding defence.
         if (!RequestGuards.IsOriginAllowed(context.Request, state.Config.Gateway) || !RequestGuards.IsHostAllowed(context.Request, runtime.LoopbackOnly))
         {
             audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
         }
 
-        // :: Step 9: a session id must be one this subject created through the gate.
+        // :: Step 5: a session id must be one this subject created through the gate.
         var sessionId = context.Request.Headers[McpHeaders.SessionId].ToString();
         if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
         {
@@ -118,16 +117,16 @@ internal sealed class McpGateMiddleware(
         var request = context.Request;
         var settings = gate.State.Config.Gateway;
 
-        // :: Step 4: only identity-encoded JSON, and never more than the cap.
+        // :: Step 6: only identity-encoded UTF-8 JSON, and never more than the cap.
         if (!RequestGuards.HasIdentityEncoding(request))
         {
             await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Encoding is not supported; send an identity-encoded body");
             return;
         }
 
-        if (!RequestGuards.IsJsonContentType(request))
+        if (!RequestGuards.IsUtf8JsonContentType(request))
         {
-            await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Type must be application/json");
+            await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Type must be application/json, with no parameter but charset=utf-8");
             return;
         }
 
@@ -144,7 +143,7 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        // :: Step 5: strict parse; method and target are read after unescaping.
+        // :: Step 7: strict parse; method and target are read after unescaping.
         var inspection = JsonRpcInspector.Inspect(body.Span);
         if (inspection.Failure is { } failure)
         {
@@ -158,7 +157,14 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        // :: Step 6: decide every message.
+        if (!McpHeaders.ValidatesMirroredHeaders(request.Headers[McpHeaders.ProtocolVersion]))
+        {
+            // Before 2026-07-28 no server checks Mcp-Param-* against the body, and the gate does not read tool
+            // arguments: a header nobody verifies is not passed on for someone behind the gate to act on.
+            RemoveParamHeaders(request.Headers);
+        }
+
+        // :: Step 8: decide every message.
         if (inspection.IsBatch)
         {
             if (!await DecideBatchAsync(context, gate, inspection))
@@ -175,7 +181,7 @@ internal sealed class McpGateMiddleware(
                 var decisionId = DecisionIds.New();
                 if (!decision.IsAllowed)
                 {
-                    // :: Step 7: the denial is durable before the caller hears of it; the upstream never sees the call.
+                    // :: Step 9: the denial is durable before the caller hears of it; the upstream never sees the call.
                     audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.CapabilityDenied, 0, null));
                     await JsonRpcResponses.WriteDenialAsync(context, settings, message.Id, decision, decisionId);
                     return;
@@ -188,10 +194,12 @@ internal sealed class McpGateMiddleware(
             gate.ListKind = ListKinds.TryFromMethod(message.Method, out var listKind) ? listKind : null;
         }
 
-        // Forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
-        // with the headers, and the stream YARP would otherwise copy reads the same buffer.
+        // :: Step 10: forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
+        // with the headers, and the stream YARP would otherwise copy reads the same buffer. They were read as UTF-8
+        // JSON, and the upstream is told exactly that (no charset or parameter it could decode by instead).
         request.Body = body.AsStream();
         request.ContentLength = body.Length;
+        request.ContentType = RequestGuards.CanonicalJsonContentType;
         gate.InspectedBody = body;
         request.Headers.Remove(HeaderNames.TransferEncoding);
 
@@ -217,13 +225,41 @@ internal sealed class McpGateMiddleware(
         }
         finally
         {
-            // Audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
+            // :: Step 12: audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
+            var failed = !completed || context.Response.StatusCode >= 400 || context.GetForwarderErrorFeature() is not null;
             if (gate.Decision is { } allowed && gate.Message is { } forwarded)
             {
-                var status = context.Response.StatusCode;
-                var failed = !completed || status >= 400 || context.GetForwarderErrorFeature() is not null;
                 var result = gate.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
                 audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+            }
+            else if (gate.Batch is { } batch)
+            {
+                // A batch is audited like the messages it holds: one row per decided element, with its own outcome.
+                foreach (var call in batch)
+                {
+                    var result = call.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
+                    audit.Post(GateAuditRecords.ForDecision(gate, call.Message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+                }
+            }
+        }
+    }
+
+    private static void RemoveParamHeaders(IHeaderDictionary headers)
+    {
+        List<string>? names = null;
+        foreach (var (name, _) in headers)
+        {
+            if (name.StartsWith(McpHeaders.ParamPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        if (names is not null)
+        {
+            foreach (var name in names)
+            {
+                headers.Remove(name);
             }
         }
     }
@@ -247,9 +283,13 @@ internal sealed class McpGateMiddleware(
     /// <summary>Returns the response body stream to put back once YARP is done.</summary>
     private static Stream BeginForwarding(HttpContext context, GateRequestContext gate)
     {
-        // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
+        // :: Step 10: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
         // copies its headers, so they are never copied at all; the upstream's own headers are a request transform.
         GateRequestTransform.StripClientCredentials(context.Request.Headers, gate.State.Config.Auth);
+
+        // The gate reads lists, tool results and event streams as they come: the upstream is asked for identity
+        // encoding only, whatever the caller accepts (an encoded list the gate cannot read is refused, never passed on).
+        context.Request.Headers.AcceptEncoding = "identity";
 
         // The response transform wraps the body to watch an SSE response for list_changed; the caller puts it back.
         return context.Response.Body;
@@ -312,14 +352,27 @@ internal sealed class McpGateMiddleware(
         var messages = inspection.Messages;
         var decisions = new Decision?[messages.Count];
         var refuse = false;
+        var decided = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             decisions[i] = await DecideAsync(gate, messages[i], context.RequestAborted);
+            decided += decisions[i] is null ? 0 : 1;
             refuse |= decisions[i] is { IsAllowed: false } || ListKinds.TryFromMethod(messages[i].Method, out _) || messages[i].Method == McpMethods.Initialize;
         }
 
         if (!refuse)
         {
+            // Each decided element is audited after the exchange with the outcome its own response shows.
+            var calls = new List<ForwardedCall>(decided);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (decisions[i] is { } allowed)
+                {
+                    calls.Add(new ForwardedCall(messages[i], allowed, DecisionIds.New()));
+                }
+            }
+
+            gate.Batch = calls;
             return true;
         }
 
@@ -340,9 +393,18 @@ internal sealed class McpGateMiddleware(
                         JsonRpcResponses.WriteDenial(writer, settings, message.Id, denied, decisionId);
                     }
                 }
-                else if (message.Kind == JsonRpcMessageKind.Request)
+                else
                 {
-                    JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
+                    if (decisions[i] is { } allowed)
+                    {
+                        // Allowed, yet not run: its row says so, so the log holds every call the caller asked for.
+                        audit.Write(GateAuditRecords.ForDecision(gate, message, allowed, DecisionIds.New(), AuditResults.BatchRefused, 0, null));
+                    }
+
+                    if (message.Kind == JsonRpcMessageKind.Request)
+                    {
+                        JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
+                    }
                 }
             }
 
