@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using ILogger = Microsoft.Extensions.Logging.ILogger;
 using McpGate.Audit.Formatting;
 using Microsoft.Extensions.Logging;
-using Serilog;
 using Serilog.Core;
-using Serilog.Events;
-using Serilog.Parsing;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace McpGate.Audit.Writing;
 

@@ -18,6 +18,7 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Hosting;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -46,7 +47,9 @@ internal static class GatewayApplication
         // Serilog writes; Microsoft.Extensions.Logging still decides what is enabled (the filters below), so a category
         // that is off costs a request nothing (hosting, for one, then starts no Activity and no scope per request).
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(diagnostics, dispose: true);
+        // As a plain provider: Serilog's AddSerilog would also add a Trace rule for its provider that overrides every
+        // filter below (and hosting would then log, and trace, each request).
+        builder.Logging.AddProvider(new SerilogLoggerProvider(diagnostics, dispose: true));
         builder.Services.AddSingleton(new DiagnosticContext(diagnostics));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -93,11 +96,12 @@ internal static class GatewayApplication
     }
 
     /// <summary>The diagnostics pipeline: the console in <paramref name="format"/>, on stderr when the audit log has
-    /// stdout. Levels are left to Microsoft.Extensions.Logging's filters (see <see cref="Build"/>).</summary>
+    /// stdout. Information and up, as Microsoft.Extensions.Logging's filters (see <see cref="Build"/>) narrow further
+    /// per category; the request logger, which writes here directly, so stays quiet below Information.</summary>
     private static Serilog.Core.Logger CreateDiagnosticsLogger(GatewayLogFormat format, bool auditOnStdout)
     {
         var standardError = auditOnStdout ? LogEventLevel.Verbose : (LogEventLevel?)null;
-        var configuration = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLogContext();
+        var configuration = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
         configuration = format == GatewayLogFormat.Json
             ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: standardError)
             : configuration.WriteTo.Console(
