@@ -121,10 +121,12 @@ internal static class GatewayApplication
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());
         services.AddSingleton<ToolCatalog>();
+        services.AddSingleton<RequestDecider>();
         services.AddSingleton<GateResponseTransform>();
         services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
+        services.AddGatewayHealthChecks();
         services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride, config.SourcePath);
 
         services.AddReverseProxy()
@@ -141,43 +143,4 @@ internal static class GatewayApplication
         app.MapReverseProxy(pipeline => pipeline.UseMiddleware<McpGateMiddleware>());
         return app;
     }
-}
-
-/// <summary>A parsed <c>HOST:PORT</c> listen address.</summary>
-internal sealed record ListenAddress(IPAddress Address, int Port, bool IsLocalhostName)
-{
-    public bool IsLoopback => IsLocalhostName || IPAddress.IsLoopback(Address);
-
-    public static bool TryParse(string value, out ListenAddress? listen, out string? error)
-    {
-        listen = null;
-        error = null;
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), out var port) || port is < 0 or > 65535)
-        {
-            error = $"listen address '{value}' is not HOST:PORT (for example 127.0.0.1:8080)";
-            return false;
-        }
-
-        var host = value[..colon];
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            listen = new ListenAddress(IPAddress.Loopback, port, IsLocalhostName: true);
-            return true;
-        }
-
-        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (!IPAddress.TryParse(bare, out var address))
-        {
-            error = $"listen host '{host}' is not an IP address or 'localhost'";
-            return false;
-        }
-
-        listen = new ListenAddress(address, port, IsLocalhostName: false);
-        return true;
-    }
-
-    public override string ToString() => IsLocalhostName
-        ? $"localhost:{Port}"
-        : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
 }

@@ -4,6 +4,7 @@ using McpGate.Audit.Reading;
 using McpGate.Audit.Reading.Alerts;
 using McpGate.Audit.Tests.Reading.Alerts;
 using McpGate.Audit.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Audit.Tests.Reading;
 

@@ -2,6 +2,7 @@ using McpGate.Audit;
 using McpGate.Audit.Tests.Support;
 using McpGate.Policy.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using McpGate.Testing;
 
 namespace McpGate.Audit.Tests.Writing;
 

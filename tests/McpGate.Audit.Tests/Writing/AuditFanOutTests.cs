@@ -4,7 +4,9 @@ using McpGate.Audit.Formatting;
 using McpGate.Audit.Tests.Support;
 using McpGate.Audit.Writing;
 using McpGate.Policy.Configuration;
+using McpGate.Testing;
 using McpGate.Testing.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -16,7 +18,7 @@ namespace McpGate.Audit.Tests.Writing;
 public sealed class AuditFanOutTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(AuditTestData.Noon);
+    private readonly FakeTimeProvider _time = new(AuditTestData.Noon);
     private readonly CollectingLogger _console = new();
 
     public void Dispose() => _directory.Dispose();

@@ -1,7 +1,9 @@
 using McpGate.Audit.Formatting;
 using McpGate.Audit.Tests.Support;
 using McpGate.Audit.Writing;
+using McpGate.Testing;
 using McpGate.Testing.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Serilog;
 
 namespace McpGate.Audit.Tests.Writing;
@@ -17,7 +19,7 @@ public sealed class AuditSinkTests : IDisposable
     public void SerilogPipeline_AuditToTheFileSink_WritesTheRecordsLine()
     {
         var record = AuditTestData.Denial("d-via-serilog");
-        using (var sink = new RollingAuditFileSink(_directory.Combine("mcpgate-.jsonl"), null, new ManualTimeProvider(AuditTestData.Noon), new CollectingLogger()))
+        using (var sink = new RollingAuditFileSink(_directory.Combine("mcpgate-.jsonl"), null, new FakeTimeProvider(AuditTestData.Noon), new CollectingLogger()))
         using (var logger = new LoggerConfiguration().AuditTo.Sink(sink).CreateLogger())
         {
             logger.Write(AuditLogEvents.Create(record));
@@ -31,7 +33,7 @@ public sealed class AuditSinkTests : IDisposable
     {
         // A file where the directory should be: the sink cannot create its directory.
         File.WriteAllText(_directory.Combine("blocker"), "");
-        using var sink = new RollingAuditFileSink(_directory.Combine("blocker", "mcpgate-.jsonl"), null, new ManualTimeProvider(AuditTestData.Noon), new CollectingLogger());
+        using var sink = new RollingAuditFileSink(_directory.Combine("blocker", "mcpgate-.jsonl"), null, new FakeTimeProvider(AuditTestData.Noon), new CollectingLogger());
         using var logger = new LoggerConfiguration().AuditTo.Sink(sink).CreateLogger();
 
         var write = () => logger.Write(AuditLogEvents.Create(AuditTestData.Minimal()));

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using McpGate.Cli.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Integration;
 
@@ -23,7 +23,7 @@ public sealed class ToolPackageTests : IDisposable
     [Fact]
     public async Task PackedTool_InstalledFromALocalFeed_RunsVersionAndAclCheck()
     {
-        var project = Path.Combine(McpProcess.RepositoryRoot, "src", "McpGate.Cli", "McpGate.Cli.csproj");
+        var project = Path.Combine(RepositoryFiles.Root, "src", "McpGate.Cli", "McpGate.Cli.csproj");
         var configuration = new DirectoryInfo(Path.GetDirectoryName(McpProcess.DllPath)!).Parent!.Name;
         var version = FileVersionInfo.GetVersionInfo(McpProcess.DllPath).ProductVersion!.Split('+')[0];
         var feed = Path.Combine(_directory.Path, "feed");
@@ -56,7 +56,7 @@ public sealed class ToolPackageTests : IDisposable
 
         var check = await RunAsync(
             mcp,
-            ["acl", "check", "--config", Path.Combine(McpProcess.RepositoryRoot, "servers.example.json"), "--subject", "bob", "--server", "databricks", "--tool", "execute_sql", "--offline"],
+            ["acl", "check", "--config", Path.Combine(RepositoryFiles.Root, "servers.example.json"), "--subject", "bob", "--server", "databricks", "--tool", "execute_sql", "--offline"],
             isolated);
         check.ExitCode.Should().Be(1, check.ToString());
         check.Output.Should().StartWith("DENY   bob → databricks/execute_sql");

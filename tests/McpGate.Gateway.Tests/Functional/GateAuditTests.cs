@@ -11,6 +11,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// The audit log (gateway.md §2, docs/audit.md) as real SDK clients drive the real gate: one line per decision, with
 /// the outcome the caller saw, and never a secret or an argument value.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class GateAuditTests
 {
     [Fact]

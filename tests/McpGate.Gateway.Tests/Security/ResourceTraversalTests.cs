@@ -12,6 +12,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// <c>file:///public/%2e%2e/secret/keys.txt</c> matches that glob as text — but the upstream's SDK normalises the URI
 /// and read <c>file:///secret/keys.txt</c>. Every form a URI can resolve to is now decided.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ResourceTraversalTests : IAsyncLifetime
 {
     private HostileGate _gate = null!;
