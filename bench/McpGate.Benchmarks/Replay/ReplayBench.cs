@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
+using McpGate.Audit.Formatting;
 using McpGate.Policy.Analysis.Replay;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;

@@ -1,4 +1,4 @@
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Policy.Evaluation;
 

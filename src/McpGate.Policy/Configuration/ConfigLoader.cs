@@ -3,8 +3,9 @@ using McpGate.Policy.Configuration.Loading;
 namespace McpGate.Policy.Configuration;
 
 /// <summary>
-/// Loads <c>servers.json</c> (acl.md §1) into an immutable, pre-compiled <see cref="GateConfig"/>. <c>mcp serve</c>
-/// and <c>mcp acl check</c> both load through here, so they always agree on what a file means.
+/// Loads <c>servers.json</c> (docs/acl.md, "The file at a glance") into an immutable, pre-compiled <see
+/// cref="GateConfig"/>. <c>mcp serve</c> and <c>mcp acl check</c> both load through here, so they always agree on what
+/// a file means.
 /// </summary>
 public static class ConfigLoader
 {

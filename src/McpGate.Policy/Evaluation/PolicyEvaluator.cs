@@ -4,8 +4,9 @@ using McpGate.Policy.Evaluation.Compiled;
 namespace McpGate.Policy.Evaluation;
 
 /// <summary>
-/// Decides requests under one compiled ACL (acl.md §2–3). Thread-safe and allocation-free per decision: everything
-/// a decision needs (globs, per-alias grant indexes, grant ids) is built when the config is loaded.
+/// Decides requests under one compiled ACL (docs/acl.md, "How a request is decided"). Thread-safe and allocation-free
+/// per decision: everything a decision needs (globs, per-alias grant indexes, grant ids) is built when the config is
+/// loaded.
 /// </summary>
 public sealed class PolicyEvaluator
 {
@@ -35,8 +36,9 @@ public sealed class PolicyEvaluator
     public bool StrictClassification => _roleBased?.Strict ?? false;
 
     /// <summary>
-    /// Decides one request (acl.md §3). <paramref name="target"/> is the tool name as the upstream names it, the
-    /// resource URI, or the prompt name; <paramref name="classification"/> is null for a tool the gate does not know.
+    /// Decides one request (docs/acl.md, "How a request is decided"). <paramref name="target"/> is the tool name as
+    /// the upstream names it, the resource URI, or the prompt name; <paramref name="classification"/> is null for a
+    /// tool the gate does not know.
     /// <paramref name="explicitAccess"/> (<c>--access</c>) replaces the classification when judging coverage of a tool.
     /// </summary>
     public Decision Evaluate(
@@ -92,8 +94,9 @@ public sealed class PolicyEvaluator
     }
 
     /// <summary>
-    /// The identity's roles then the subject's configured roles not already present (acl.md §3 step 1), without
-    /// duplicates. Under the role-based schema, roles the ACL does not define are left out: evaluation ignores them.
+    /// The identity's roles then the subject's configured roles not already present (docs/acl.md, "How a request is
+    /// decided"), without duplicates. Under the role-based schema, roles the ACL does not define are left out:
+    /// evaluation ignores them.
     /// </summary>
     public IReadOnlyList<string> EffectiveRoles(Identity identity)
     {

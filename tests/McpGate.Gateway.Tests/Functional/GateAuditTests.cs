@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;

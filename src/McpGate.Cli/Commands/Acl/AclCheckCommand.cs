@@ -4,7 +4,8 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Cli.Commands.Acl;
 
-/// <summary><c>mcp acl check</c> (gateway.md §3): parses and validates the flags, then hands off to <see cref="AclCheckRunner"/>.</summary>
+/// <summary><c>mcp acl check</c> (docs/cli.md, "`mcp acl check`"): parses and validates the flags, then hands off to
+/// <see cref="AclCheckRunner"/>.</summary>
 internal static class AclCheckCommand
 {
     public static Command Create(CommandHelp help)

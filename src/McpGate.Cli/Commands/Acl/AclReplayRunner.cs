@@ -1,4 +1,5 @@
-using McpGate.Gateway.Audit.Alerts;
+using McpGate.Audit.Reading;
+using McpGate.Audit.Reading.Alerts;
 using McpGate.Policy.Analysis.Replay;
 
 namespace McpGate.Cli.Commands.Acl;
