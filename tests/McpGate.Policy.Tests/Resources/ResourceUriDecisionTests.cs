@@ -157,4 +157,21 @@ public sealed class ResourceUriDecisionTests
         ResourceUri.IsCanonical(uri).Should().BeTrue();
         ReferenceEquals(ResourceUri.Canonicalize(uri), uri).Should().BeTrue();
     }
+
+    [Fact]
+    public void Deciding_a_canonical_uri_allocates_nothing()
+    {
+        var evaluator = Policies.Acl(BobReadsPublic);
+        var bob = Identities.Of("bob");
+        evaluator.Evaluate(bob, "github", TargetKind.Resource, "file:///public/readme.md", null);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            evaluator.Evaluate(bob, "github", TargetKind.Resource, "file:///public/readme.md", null);
+            evaluator.Evaluate(bob, "github", TargetKind.Resource, "file:///secret/keys.txt", null);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
 }
