@@ -91,7 +91,7 @@ public class ListFilterBenchmarks
     {
         _sse.Position = 0;
         _client.SetLength(0);
-        return SseListFilter.CopyAsync(_sse, _client, JsonRpcId.FromNumber(1), ListKind.Tools, _visibility, null, CancellationToken.None);
+        return SseListFilter.CopyAsync(_sse, _client, JsonRpcId.FromNumber(1), ListKind.Tools, _visibility, null, false, CancellationToken.None);
     }
 
     private sealed class AllVisible : IListItemVisibility

@@ -27,7 +27,7 @@ internal static class SseFilterTarget
         using var expectedId = JsonDocument.Parse(stringId ? "\"a7\"" : "7");
         var upstream = new ChunkedStream(input[2..], (input[1] % 13) + 1);
         using var client = new MemoryStream();
-        SseListFilter.CopyAsync(upstream, client, requestId, kind, FuzzVisibility.Instance, null, CancellationToken.None).GetAwaiter().GetResult();
+        SseListFilter.CopyAsync(upstream, client, requestId, kind, FuzzVisibility.Instance, null, false, CancellationToken.None).GetAwaiter().GetResult();
 
         foreach (var data in EventData(client.ToArray()))
         {

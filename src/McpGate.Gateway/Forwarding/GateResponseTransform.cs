@@ -63,9 +63,25 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
             return;
         }
 
+        if (!HasIdentityEncoding(response.Content) && (gate.ListKind is not null || gate.Batch is not null || method == McpMethods.ToolsCall))
+        {
+            // Asked for identity and answered otherwise: the gate cannot read what it must filter or audit, and a
+            // list passed on encoded would show the caller everything.
+            context.SuppressResponseBody = true;
+            await JsonRpcResponses.WriteUpstreamFailureAsync(http, StatusCodes.Status502BadGateway, gate.Message?.Id ?? default, "upstream_error",
+                $"server '{gate.Upstream.Alias}' answered with a Content-Encoding the gate cannot inspect");
+            return;
+        }
+
         var mediaType = MediaTypeOf(response.Content);
         var isSse = mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
         var isJson = mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        if (isSse && !HasIdentityEncoding(response.Content))
+        {
+            // The list_changed watch below could not read it; the caller (who may accept the encoding) still gets it.
+            return;
+        }
+
         if (isSse)
         {
             // Only an event stream can carry a server notification; a JSON body is one response and is not watched.
@@ -92,9 +108,10 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         {
             context.SuppressResponseBody = true;
             var visibility = new PolicyListVisibility(gate, classifier, listKind == ListKind.Tools ? catalog.DescriptorMemo(gate.Upstream.Alias) : null);
+            var privateCache = McpHeaders.ValidatesMirroredHeaders(http.Request.Headers[McpHeaders.ProtocolVersion]);
             if (isJson)
             {
-                await FilterJsonAsync(context, gate, listKind, visibility);
+                await FilterJsonAsync(context, gate, listKind, visibility, privateCache);
             }
             else
             {
@@ -104,7 +121,31 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
                 {
                     RecordListed(gate, outcome);
                     return ValueTask.CompletedTask;
-                }, context.CancellationToken);
+                }, privateCache, context.CancellationToken);
+            }
+
+            return;
+        }
+
+        if (gate.Batch is { } batch)
+        {
+            context.SuppressResponseBody = true;
+            if (isJson)
+            {
+                using var body = await ReadBoundedAsync(context);
+                if (body is null)
+                {
+                    http.Abort();
+                    return;
+                }
+
+                BatchResponseObserver.Observe(body.Span, batch);
+                await http.Response.Body.WriteAsync(body.Memory, context.CancellationToken);
+            }
+            else
+            {
+                PrepareStreaming(http);
+                await RelayObservingAsync(context, data => BatchResponseObserver.Observe(data, batch));
             }
 
             return;
@@ -131,11 +172,18 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         {
             context.SuppressResponseBody = true;
             PrepareStreaming(http);
-            await RelayToolCallAsync(context, gate);
+            var id = gate.Message!.Id;
+            await RelayObservingAsync(context, data =>
+            {
+                if (ResponseIds.Matches(data, id))
+                {
+                    gate.ObservedResult = ToolResultObserver.Classify(data);
+                }
+            });
         }
     }
 
-    private async Task FilterJsonAsync(ResponseTransformContext context, GateRequestContext gate, ListKind kind, IListItemVisibility visibility)
+    private async Task FilterJsonAsync(ResponseTransformContext context, GateRequestContext gate, ListKind kind, IListItemVisibility visibility, bool privateCache)
     {
         var http = context.HttpContext;
         using var body = await ReadBoundedAsync(context);
@@ -148,7 +196,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         // The filtered list is never longer than the upstream's (an unreadable one becomes a short error), and
         // carries the request's id so the client can match that error to its request.
         using var output = new PooledBufferWriter(body.Length + 256);
-        var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output, gate.Message!.Id);
+        var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output, gate.Message!.Id, privateCache);
         RecordListed(gate, outcome);
         http.Response.ContentLength = output.WrittenCount;
         await http.Response.Body.WriteAsync(output.WrittenMemory, context.CancellationToken);
@@ -170,27 +218,49 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
     }
 
     /// <summary>
-    /// Relays a <c>tools/call</c> SSE stream unchanged, event by event, flushing each as it arrives, and notes the
-    /// call's outcome for the audit when the response event passes. Requests the upstream sends to the client on
+    /// Relays an SSE stream unchanged, event by event, flushing each as it arrives, and shows each event's data to
+    /// <paramref name="observe"/> (to note a call's outcome for the audit). Requests the upstream sends to the client on
     /// the way (sampling, elicitation) and notifications pass untouched, in order.
     /// </summary>
-    private static async Task RelayToolCallAsync(ResponseTransformContext context, GateRequestContext gate)
+    private static async Task RelayObservingAsync(ResponseTransformContext context, SseDataObserver observe)
     {
         var http = context.HttpContext;
-        var id = gate.Message!.Id;
         await using var upstream = await context.ProxyResponse!.Content.ReadAsStreamAsync(http.RequestAborted);
         using var reader = new SseEventReader(upstream);
         while (await reader.ReadBorrowedAsync(http.RequestAborted) is { } sseEvent)
         {
-            var data = sseEvent.Data.Span;
-            if (!data.IsEmpty && ResponseIds.Matches(data, id))
+            if (!sseEvent.Data.IsEmpty)
             {
-                gate.ObservedResult = ToolResultObserver.Classify(data);
+                observe(sseEvent.Data.Span);
             }
 
             await http.Response.Body.WriteAsync(sseEvent.Raw, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
         }
+    }
+
+    private delegate void SseDataObserver(ReadOnlySpan<byte> data);
+
+    /// <summary>No <c>Content-Encoding</c>, or only <c>identity</c>.</summary>
+    private static bool HasIdentityEncoding(HttpContent content)
+    {
+        if (!content.Headers.NonValidated.TryGetValues("Content-Encoding", out var values))
+        {
+            return true;
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var coding in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The media type of a single <c>Content-Type</c> value, read raw: the typed

@@ -31,6 +31,9 @@ internal sealed class GateRequestContext
 
     public string? DecisionId { get; set; }
 
+    /// <summary>The decided elements of a forwarded batch, each audited with its own outcome; null for a single message.</summary>
+    public List<ForwardedCall>? Batch { get; set; }
+
     /// <summary>The request body the gate inspected and forwards (POST only); owned by the middleware.</summary>
     public PooledBody? InspectedBody { get; set; }
 
@@ -44,4 +47,17 @@ internal sealed class GateRequestContext
     public string? ObservedResult { get; set; }
 
     public double ElapsedMilliseconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds;
+}
+
+/// <summary>One decided element of a forwarded batch: what was allowed, and what its response showed.</summary>
+internal sealed class ForwardedCall(InspectedMessage message, Decision decision, string decisionId)
+{
+    public InspectedMessage Message { get; } = message;
+
+    public Decision Decision { get; } = decision;
+
+    public string DecisionId { get; } = decisionId;
+
+    /// <summary>The audit <c>result</c> its own response showed; null until (or unless) one came.</summary>
+    public string? ObservedResult { get; set; }
 }

@@ -125,9 +125,9 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        if (!RequestGuards.IsJsonContentType(request))
+        if (!RequestGuards.IsUtf8JsonContentType(request))
         {
-            await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Type must be application/json");
+            await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Type must be application/json, with no parameter but charset=utf-8");
             return;
         }
 
@@ -156,6 +156,13 @@ internal sealed class McpGateMiddleware(
         {
             await RejectAsync(context, gate, StatusCodes.Status400BadRequest, JsonRpcResponses.HeaderMismatch, "Mcp-Method / Mcp-Name headers do not match the body");
             return;
+        }
+
+        if (!McpHeaders.ValidatesMirroredHeaders(request.Headers[McpHeaders.ProtocolVersion]))
+        {
+            // Before 2026-07-28 no server checks Mcp-Param-* against the body, and the gate does not read tool
+            // arguments: a header nobody verifies is not passed on for someone behind the gate to act on.
+            RemoveParamHeaders(request.Headers);
         }
 
         // :: Step 6: decide every message.
@@ -189,9 +196,11 @@ internal sealed class McpGateMiddleware(
         }
 
         // Forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
-        // with the headers, and the stream YARP would otherwise copy reads the same buffer.
+        // with the headers, and the stream YARP would otherwise copy reads the same buffer. They were read as UTF-8
+        // JSON, and the upstream is told exactly that (no charset or parameter it could decode by instead).
         request.Body = body.AsStream();
         request.ContentLength = body.Length;
+        request.ContentType = RequestGuards.CanonicalJsonContentType;
         gate.InspectedBody = body;
         request.Headers.Remove(HeaderNames.TransferEncoding);
 
@@ -218,12 +227,40 @@ internal sealed class McpGateMiddleware(
         finally
         {
             // Audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
+            var failed = !completed || context.Response.StatusCode >= 400 || context.GetForwarderErrorFeature() is not null;
             if (gate.Decision is { } allowed && gate.Message is { } forwarded)
             {
-                var status = context.Response.StatusCode;
-                var failed = !completed || status >= 400 || context.GetForwarderErrorFeature() is not null;
                 var result = gate.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
                 audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+            }
+            else if (gate.Batch is { } batch)
+            {
+                // A batch is audited like the messages it holds: one row per decided element, with its own outcome.
+                foreach (var call in batch)
+                {
+                    var result = call.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
+                    audit.Post(GateAuditRecords.ForDecision(gate, call.Message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+                }
+            }
+        }
+    }
+
+    private static void RemoveParamHeaders(IHeaderDictionary headers)
+    {
+        List<string>? names = null;
+        foreach (var (name, _) in headers)
+        {
+            if (name.StartsWith(McpHeaders.ParamPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        if (names is not null)
+        {
+            foreach (var name in names)
+            {
+                headers.Remove(name);
             }
         }
     }
@@ -250,6 +287,10 @@ internal sealed class McpGateMiddleware(
         // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
         // copies its headers, so they are never copied at all; the upstream's own headers are a request transform.
         GateRequestTransform.StripClientCredentials(context.Request.Headers, gate.State.Config.Auth);
+
+        // The gate reads lists, tool results and event streams as they come: the upstream is asked for identity
+        // encoding only, whatever the caller accepts (an encoded list the gate cannot read is refused, never passed on).
+        context.Request.Headers.AcceptEncoding = "identity";
 
         // The response transform wraps the body to watch an SSE response for list_changed; the caller puts it back.
         return context.Response.Body;
@@ -312,14 +353,27 @@ internal sealed class McpGateMiddleware(
         var messages = inspection.Messages;
         var decisions = new Decision?[messages.Count];
         var refuse = false;
+        var decided = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             decisions[i] = await DecideAsync(gate, messages[i], context.RequestAborted);
+            decided += decisions[i] is null ? 0 : 1;
             refuse |= decisions[i] is { IsAllowed: false } || ListKinds.TryFromMethod(messages[i].Method, out _) || messages[i].Method == McpMethods.Initialize;
         }
 
         if (!refuse)
         {
+            // Each decided element is audited after the exchange with the outcome its own response shows.
+            var calls = new List<ForwardedCall>(decided);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (decisions[i] is { } allowed)
+                {
+                    calls.Add(new ForwardedCall(messages[i], allowed, DecisionIds.New()));
+                }
+            }
+
+            gate.Batch = calls;
             return true;
         }
 
@@ -340,9 +394,18 @@ internal sealed class McpGateMiddleware(
                         JsonRpcResponses.WriteDenial(writer, settings, message.Id, denied, decisionId);
                     }
                 }
-                else if (message.Kind == JsonRpcMessageKind.Request)
+                else
                 {
-                    JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
+                    if (decisions[i] is { } allowed)
+                    {
+                        // Allowed, yet not run: its row says so, so the log holds every call the caller asked for.
+                        audit.Write(GateAuditRecords.ForDecision(gate, message, allowed, DecisionIds.New(), AuditResults.BatchRefused, 0, null));
+                    }
+
+                    if (message.Kind == JsonRpcMessageKind.Request)
+                    {
+                        JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
+                    }
                 }
             }
 

@@ -79,9 +79,34 @@ internal static class RequestGuards
         return true;
     }
 
-    public static bool IsJsonContentType(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-        && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// One <c>Content-Type</c>: <c>application/json</c>, with no parameter or only <c>charset=utf-8</c>. The gate reads
+    /// the body as UTF-8; a peer honours the charset it is given (body-parser decodes <c>utf-7</c>, <c>utf-16le</c>,
+    /// latin1 … with iconv), so any other charset, a second <c>charset</c>, or any other parameter would let the two
+    /// read different JSON from the same bytes. What is forwarded says plain <see cref="CanonicalJsonContentType"/>.
+    /// </summary>
+    public static bool IsUtf8JsonContentType(HttpRequest request)
+    {
+        var values = request.Headers.ContentType;
+        if (values.Count != 1 || !MediaTypeHeaderValue.TryParse(values[0], out var mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var parameters = mediaType.Parameters;
+        if (parameters.Count == 0)
+        {
+            return true;
+        }
+
+        return parameters.Count == 1
+            && parameters[0].Name.Equals("charset", StringComparison.OrdinalIgnoreCase)
+            && HeaderUtilities.RemoveQuotes(parameters[0].Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The only <c>Content-Type</c> a forwarded body carries: UTF-8 is JSON's default, so no peer reads it otherwise.</summary>
+    public const string CanonicalJsonContentType = "application/json";
 
     public static bool IsLoopbackHost(string host)
     {

@@ -55,6 +55,36 @@ public readonly struct JsonRpcId : IEquatable<JsonRpcId>
         return new JsonRpcId(string.Concat("\"", encoded.ToString(), "\""), KindString);
     }
 
+    /// <summary>The largest integer a JavaScript number holds exactly (2^53 - 1), <c>Number.MAX_SAFE_INTEGER</c>.</summary>
+    public const long MaxSafeInteger = 9_007_199_254_740_991;
+
+    /// <summary>
+    /// True for the JSON text of an integer every peer reads as the same number: no fraction, no exponent, no
+    /// <c>-0</c>, and |n| ≤ 2^53 - 1 (a JavaScript upstream reads larger ones rounded, so it would echo another id).
+    /// </summary>
+    public static bool IsSafeInteger(ReadOnlySpan<byte> json)
+    {
+        var digits = json.Length > 0 && json[0] == (byte)'-' ? json[1..] : json;
+        if (digits.IsEmpty || digits.Length > 16 || digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            return false;
+        }
+
+        if (digits[0] == (byte)'0')
+        {
+            // "0" alone; "-0" reads as 0 in JavaScript and would come back as another text.
+            return digits.Length == 1 && json.Length == 1;
+        }
+
+        long value = 0;
+        foreach (var digit in digits)
+        {
+            value = (value * 10) + (digit - (byte)'0');
+        }
+
+        return value <= MaxSafeInteger;
+    }
+
     /// <summary>Parses the JSON text of an id (a number, a string with its quotes, or <c>null</c>).</summary>
     public static bool TryParse(string rawJson, out JsonRpcId id)
     {

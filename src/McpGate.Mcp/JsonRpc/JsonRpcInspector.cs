@@ -44,7 +44,10 @@ public static partial class JsonRpcInspector
     private static readonly InspectionFailure s_batchElement = Invalid("Invalid Request: every batch element must be an object.");
     private static readonly InspectionFailure s_tooDeep = Invalid($"Invalid Request: nested deeper than {MaxDepth} levels.");
     private static readonly InspectionFailure s_badJsonrpc = Invalid("Invalid Request: \"jsonrpc\" must be \"2.0\".");
-    private static readonly InspectionFailure s_badId = Invalid("Invalid Request: \"id\" must be a string, a number or null.");
+    private static readonly InspectionFailure s_badId = Invalid("Invalid Request: \"id\" must be a string or an integer.");
+    private static readonly InspectionFailure s_unsafeId = Invalid("Invalid Request: a numeric \"id\" must be an integer from -(2^53-1) to 2^53-1, without fraction or exponent.");
+    private static readonly InspectionFailure s_nullRequestId = Invalid("Invalid Request: a request's \"id\" may not be null.");
+    private static readonly InspectionFailure s_duplicateBatchId = Invalid("Invalid Request: two requests in one batch share an \"id\".");
     private static readonly InspectionFailure s_badMethod = Invalid("Invalid Request: \"method\" must be a string.");
     private static readonly InspectionFailure s_methodAndResult = Invalid("Invalid Request: a message cannot have both \"method\" and \"result\"/\"error\".");
     private static readonly InspectionFailure s_resultAndError = Invalid("Invalid Request: a response cannot have both \"result\" and \"error\".");
@@ -130,6 +133,13 @@ public static partial class JsonRpcInspector
                 return InspectionResult.Failed(s_emptyBatch);
             }
 
+            if (HasDuplicateRequestId(messages))
+            {
+                // Each element's answer is matched to it by id (for the caller and for its audit row): a shared id
+                // could attach one call's outcome to another.
+                return InspectionResult.Failed(s_duplicateBatchId);
+            }
+
             result = InspectionResult.Success(isBatch: true, messages);
         }
         else
@@ -190,6 +200,14 @@ public static partial class JsonRpcInspector
                         return s_badId;
                     }
 
+                    // A JavaScript peer reads every number as a double: 9007199254740993 becomes ...992, 1.0 becomes 1,
+                    // 1e3 becomes 1000. The id the upstream echoes would then not be the id the gate decided and
+                    // audited, so only ids every peer reads alike pass (MCP allows strings and integers only).
+                    if (reader.TokenType == JsonTokenType.Number && !JsonRpcId.IsSafeInteger(reader.ValueSpan))
+                    {
+                        return s_unsafeId;
+                    }
+
                     if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
                     {
                         // Throws for escapes that do not decode (caught as a parse error), so the id is usable later.
@@ -247,6 +265,13 @@ public static partial class JsonRpcInspector
             }
 
             kind = hasId ? JsonRpcMessageKind.Request : JsonRpcMessageKind.Notification;
+            if (id.IsNull)
+            {
+                // JSON-RPC reserves a null id for answers to unreadable requests; MCP forbids it on requests, and
+                // peers disagree on what such a message is (a request, a notification, or invalid).
+                return s_nullRequestId;
+            }
+
             var failure = CheckTarget(method, ref parameters);
             if (failure is not null)
             {
@@ -283,6 +308,27 @@ public static partial class JsonRpcInspector
             Ref = parameters.HasRef ? new CompletionReference(parameters.RefType, parameters.RefName, parameters.RefUri) : null,
         };
         return null;
+    }
+
+    private static bool HasDuplicateRequestId(List<InspectedMessage> messages)
+    {
+        for (var i = 1; i < messages.Count; i++)
+        {
+            if (messages[i].Kind != JsonRpcMessageKind.Request)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (messages[j].Kind == JsonRpcMessageKind.Request && messages[j].Id.Equals(messages[i].Id))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static string ReadMethod(ref Utf8JsonReader reader)

@@ -30,24 +30,28 @@ public static partial class ListResponseFilter
     /// <summary>
     /// Filters <paramref name="jsonRpcResponse"/> into <paramref name="output"/>. <paramref name="requestId"/> is
     /// only used for the error written when the response cannot be read (see <see cref="ListFilterOutcome.IsMalformed"/>).
+    /// A list result's <c>cacheScope</c> always becomes <c>"private"</c> (what the caller sees depends on who it is, so no
+    /// shared cache may keep it); with <paramref name="privateCache"/> (a 2026-07-28 exchange, where the hint is
+    /// required) it is added when the upstream left it out.
     /// </summary>
     public static ListFilterOutcome Filter(
         ReadOnlySpan<byte> jsonRpcResponse,
         ListKind kind,
         IListItemVisibility visibility,
         IBufferWriter<byte> output,
-        JsonRpcId requestId = default)
+        JsonRpcId requestId = default,
+        bool privateCache = false)
     {
         ArgumentNullException.ThrowIfNull(visibility);
         ArgumentNullException.ThrowIfNull(output);
-        var scan = Scan(jsonRpcResponse, kind, visibility);
+        var scan = Scan(jsonRpcResponse, kind, visibility, privateCache);
         WriteOutput(jsonRpcResponse, scan, requestId, output);
         return scan.ToOutcome();
     }
 
-    internal static ListScan Scan(ReadOnlySpan<byte> json, ListKind kind, IListItemVisibility visibility)
+    internal static ListScan Scan(ReadOnlySpan<byte> json, ListKind kind, IListItemVisibility visibility, bool privateCache = false)
     {
-        var scan = new ListScan(kind, visibility);
+        var scan = new ListScan(kind, visibility) { PrivateCache = privateCache };
         if (!Utf8.IsValid(json))
         {
             scan.IsMalformed = true;
@@ -111,7 +115,7 @@ public static partial class ListResponseFilter
             return;
         }
 
-        if (!scan.AnyHidden)
+        if (!scan.NeedsRewrite)
         {
             output.Write(json);
             return;
@@ -121,7 +125,11 @@ public static partial class ListResponseFilter
         foreach (var region in scan.Regions)
         {
             output.Write(json[position..region.Start]);
-            if (!region.HasHidden)
+            if (region.Literal is { } literal)
+            {
+                output.Write(literal);
+            }
+            else if (!region.HasHidden)
             {
                 output.Write(json[region.Start..region.End]);
             }
@@ -216,18 +224,41 @@ public static partial class ListResponseFilter
     private static void ScanResult(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ListScan scan)
     {
         var arrayName = scan.ArrayName;
+        var isList = false;
+        var members = 0;
+        var hasCacheScope = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
+            members++;
             var isItems = reader.ValueTextEquals(arrayName);
+            var isCacheScope = !isItems && reader.ValueTextEquals("cacheScope"u8);
             reader.Read();
             if (isItems && reader.TokenType == JsonTokenType.StartArray)
             {
+                isList = true;
                 ScanItems(ref reader, json, scan);
+            }
+            else if (isCacheScope)
+            {
+                // Every copy of the member (a duplicate too) says private, so no reader of the result sees "public".
+                hasCacheScope = true;
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (!json[start..(int)reader.BytesConsumed].SequenceEqual(ListScan.PrivateValue))
+                {
+                    scan.Regions.Add(ArrayRegion.Replace(start, (int)reader.BytesConsumed, ListScan.PrivateValue));
+                }
             }
             else
             {
                 reader.Skip();
             }
+        }
+
+        if (isList && !hasCacheScope && scan.PrivateCache)
+        {
+            var end = (int)reader.TokenStartIndex;
+            scan.Regions.Add(ArrayRegion.Replace(end, end, members == 0 ? ListScan.PrivateMember : ListScan.PrivateMemberAfterOthers));
         }
     }
 
@@ -315,7 +346,14 @@ public static partial class ListResponseFilter
 
     internal readonly record struct ItemRange(int Start, int End);
 
-    internal readonly record struct ArrayRegion(int Start, int End, int FirstKept, int KeptCount, bool HasHidden);
+    /// <summary>
+    /// A stretch of the message written differently: an item array with items left out, or (<see cref="Literal"/>) a
+    /// value replaced or, where <see cref="Start"/> equals <see cref="End"/>, a member inserted.
+    /// </summary>
+    internal readonly record struct ArrayRegion(int Start, int End, int FirstKept, int KeptCount, bool HasHidden, byte[]? Literal = null)
+    {
+        public static ArrayRegion Replace(int start, int end, byte[] literal) => new(start, end, 0, 0, HasHidden: false, literal);
+    }
 
     internal sealed class ListScan
     {
@@ -356,6 +394,16 @@ public static partial class ListResponseFilter
         public bool IsMalformed { get; set; }
 
         public bool AnyHidden { get; set; }
+
+        public static readonly byte[] PrivateValue = "\"private\""u8.ToArray();
+        public static readonly byte[] PrivateMember = "\"cacheScope\":\"private\""u8.ToArray();
+        public static readonly byte[] PrivateMemberAfterOthers = ",\"cacheScope\":\"private\""u8.ToArray();
+
+        /// <summary>Add <c>cacheScope: "private"</c> to a list result that lacks it.</summary>
+        public bool PrivateCache { get; init; }
+
+        /// <summary>The message cannot be passed on as it came: items are hidden or a cache hint is rewritten.</summary>
+        public bool NeedsRewrite => AnyHidden || Regions.Exists(static region => region.Literal is not null);
 
         public List<ItemRange> Kept { get; } = [];
 

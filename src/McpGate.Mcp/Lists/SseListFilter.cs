@@ -4,23 +4,24 @@ using McpGate.Mcp.Sse;
 namespace McpGate.Mcp.Lists;
 
 /// <summary>
-/// Copies an SSE response to a list request from the upstream to the client, rewriting only the data of the event
-/// that carries the response (gateway.md §1.2 step 8). Every other event (priming, comments, retry, notifications,
-/// server requests, responses to other ids) is written byte for byte, in order, and each event is flushed as soon as
-/// it is complete, so progress and keep-alives are never held back.
+/// Copies an SSE response to a list request from the upstream to the client, rewriting the data of every event that
+/// carries a list result (gateway.md §1.2 step 8), whatever its id. Every other event (priming, comments, retry,
+/// notifications, server requests, other responses) is written byte for byte, in order, and each event is flushed as
+/// soon as it is complete, so progress and keep-alives are never held back.
 /// </summary>
 public static class SseListFilter
 {
     /// <param name="upstream">The upstream's <c>text/event-stream</c> body.</param>
     /// <param name="client">Where the client's response body goes.</param>
-    /// <param name="requestId">The list request's id; a response to any other id passes unchanged.</param>
+    /// <param name="requestId">The list request's id, for the error that replaces an unreadable event.</param>
     /// <param name="kind">The list that was requested.</param>
     /// <param name="visibility">Decides which items stay.</param>
     /// <param name="onFiltered">
-    /// Called before the response event is written: for the matching list result (also when nothing was hidden),
+    /// Called before the event is written: for every list result (also when nothing was hidden),
     /// and for an event whose data could not be read as JSON, which is replaced by a JSON-RPC error for
     /// <paramref name="requestId"/> (<see cref="ListFilterOutcome.IsMalformed"/>).
     /// </param>
+    /// <param name="privateCache">Add <c>cacheScope: "private"</c> to a list result that lacks it (2026-07-28).</param>
     /// <param name="cancellationToken">Stops the copy.</param>
     public static async Task CopyAsync(
         Stream upstream,
@@ -29,6 +30,7 @@ public static class SseListFilter
         ListKind kind,
         IListItemVisibility visibility,
         Func<ListFilterOutcome, ValueTask>? onFiltered,
+        bool privateCache,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upstream);
@@ -46,17 +48,18 @@ public static class SseListFilter
                 var output = sseEvent.Raw;
                 if (IsJsonMessage(sseEvent))
                 {
-                    var scan = ListResponseFilter.Scan(sseEvent.Data.Span, kind, visibility);
-                    var isResponse = scan.IsMalformed
-                        || (scan.IsList && (!requestId.IsPresent || scan.HasResponseId(requestId)));
-                    if (isResponse)
+                    // Every list-shaped event is filtered, whatever its id says. Matching on the id alone let a list
+                    // through whenever the gate and a peer read the id differently (a number past 2^53 that a
+                    // JavaScript upstream echoes rounded, an escaped string): filtering never depends on that reading.
+                    var scan = ListResponseFilter.Scan(sseEvent.Data.Span, kind, visibility, privateCache);
+                    if (scan.IsMalformed || scan.IsList)
                     {
                         if (onFiltered is not null)
                         {
                             await onFiltered(scan.ToOutcome());
                         }
 
-                        if (scan.IsMalformed || scan.AnyHidden)
+                        if (scan.IsMalformed || scan.NeedsRewrite)
                         {
                             rewritten = Rewrite(sseEvent, scan, requestId);
                             output = rewritten.WrittenMemory;

@@ -18,7 +18,7 @@ public sealed class ForwardedBodyTests
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(false, true)]
-    public async Task AllowedCall_ReachesTheUpstreamAsTheInspectedBytes_WithTheCallersContentHeaders(bool chunked, bool expectContinue)
+    public async Task AllowedCall_ReachesTheUpstreamAsTheInspectedBytes_WithACanonicalContentType(bool chunked, bool expectContinue)
     {
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
@@ -41,7 +41,7 @@ public sealed class ForwardedBodyTests
         (await response.Content.ReadAsStringAsync()).Should().Contain("remember the milk");
         var seen = upstream.Spy.Requests.Should().ContainSingle(r => r.ToolName == "read_file").Subject;
         seen.Body.Should().Equal(bytes);
-        seen.Header("Content-Type").Should().Be("application/json; charset=utf-8");
+        seen.Header("Content-Type").Should().Be("application/json", "the gate read UTF-8 JSON and tells the upstream exactly that");
         seen.Header("Content-Language").Should().Be("en");
         seen.Header("Content-Length").Should().Be(bytes.Length.ToString(CultureInfo.InvariantCulture));
         seen.Header("Transfer-Encoding").Should().BeNull();

@@ -9,13 +9,11 @@ namespace McpGate.Gateway.Tests.Functional;
 /// </summary>
 public sealed class TypeScriptClientTests
 {
-    private static readonly SemaphoreSlim s_npmInstall = new(1, 1);
-
     [Fact]
     public async Task TypeScriptSdkClient_SeesFilteredTools_IsDeniedBeforeExecution_AndRoundTripsElicitation()
     {
-        var scriptDirectory = Path.Combine(RepositoryRoot(), "tests", "clients", "typescript");
-        await EnsureNodeModulesAsync(scriptDirectory);
+        var scriptDirectory = NodePeers.TypeScriptDirectory;
+        await NodePeers.EnsureInstalledAsync();
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
 
@@ -31,25 +29,6 @@ public sealed class TypeScriptClientTests
         exitCode.Should().Be(0, output);
         output.Should().Contain("all flows passed");
         upstream.Spy.ExecutedToolCount("delete_file").Should().Be(0);
-    }
-
-    private static async Task EnsureNodeModulesAsync(string directory)
-    {
-        await s_npmInstall.WaitAsync();
-        try
-        {
-            if (Directory.Exists(Path.Combine(directory, "node_modules", "@modelcontextprotocol", "sdk")))
-            {
-                return;
-            }
-
-            var (exitCode, output) = await RunAsync("npm", "ci --no-audit --no-fund", directory, []);
-            exitCode.Should().Be(0, "npm ci must install the TypeScript SDK:\n" + output);
-        }
-        finally
-        {
-            s_npmInstall.Release();
-        }
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string arguments, string directory, Dictionary<string, string> environment)
@@ -80,16 +59,5 @@ public sealed class TypeScriptClientTests
         }
 
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "McpGate.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("McpGate.sln not found above " + AppContext.BaseDirectory);
     }
 }

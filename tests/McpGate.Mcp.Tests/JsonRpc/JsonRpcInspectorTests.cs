@@ -276,10 +276,10 @@ public sealed class JsonRpcInspectorTests
 
     [Theory]
     [InlineData("7")]
-    [InlineData("-0")]
-    [InlineData("1.50")]
-    [InlineData("1E+3")]
-    [InlineData("123456789012345678901234567890")]
+    [InlineData("0")]
+    [InlineData("-12")]
+    [InlineData("9007199254740991")]
+    [InlineData("-9007199254740991")]
     [InlineData("\"abc\"")]
     [InlineData("\"a\\u0062c\"")]
     [InlineData("\"\"")]
@@ -290,13 +290,53 @@ public sealed class JsonRpcInspectorTests
         message.Id.RawJson.Should().Be(id);
     }
 
-    [Fact]
-    public void Inspect_NullId_IsPresentAndNull()
+    // Issue 13 (id forms): a JavaScript peer reads these as other numbers (1.50 → 1.5, 1E+3 → 1000, -0 → 0, and past
+    // 2^53 - 1 a rounded neighbour), so the id it echoes would not be the one the gate decided and audited.
+    [Theory]
+    [InlineData("-0")]
+    [InlineData("1.50")]
+    [InlineData("1.0")]
+    [InlineData("1E+3")]
+    [InlineData("1e3")]
+    [InlineData("9007199254740992")]
+    [InlineData("9007199254740993")]
+    [InlineData("-9007199254740993")]
+    [InlineData("123456789012345678901234567890")]
+    public void Inspect_NumericIdThatPeersReadDifferently_IsInvalidRequest(string id)
     {
-        var message = Single("""{"jsonrpc":"2.0","id":null,"method":"ping"}""");
+        ShouldFail($$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":"read_file"}}""", InvalidRequest);
+        ShouldFail($$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":{}}""", InvalidRequest);
+    }
 
-        message.Id.IsPresent.Should().BeTrue();
+    [Fact]
+    public void Inspect_RequestWithNullId_IsInvalidRequest()
+    {
+        ShouldFail("""{"jsonrpc":"2.0","id":null,"method":"ping"}""", InvalidRequest);
+    }
+
+    [Fact]
+    public void Inspect_ResponseWithNullId_IsKept()
+    {
+        var message = Single("""{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}""");
+
         message.Id.IsNull.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("1", "1")]
+    [InlineData("\"a\"", "\"\\u0061\"")]
+    public void Inspect_BatchWhoseRequestsShareAnId_IsInvalidRequest(string first, string second)
+    {
+        ShouldFail($$"""[{"jsonrpc":"2.0","id":{{first}},"method":"ping"},{"jsonrpc":"2.0","id":{{second}},"method":"ping"}]""", InvalidRequest);
+    }
+
+    [Fact]
+    public void Inspect_BatchWithDistinctIdsAndNotifications_IsKept()
+    {
+        var result = Inspect("""[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":"1","method":"ping"}]""");
+
+        result.Failure.Should().BeNull();
+        result.Messages.Should().HaveCount(3);
     }
 
     [Fact]

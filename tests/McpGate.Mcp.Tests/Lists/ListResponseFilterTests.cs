@@ -17,10 +17,10 @@ public sealed class ListResponseFilterTests
         ],"nextCursor":"Y3Vyc29yOjM="},"jsonrpc":"2.0","id":2}
         """;
 
-    private static (ListFilterOutcome Outcome, string Output) Filter(string json, ListKind kind, TestVisibility visibility, JsonRpcId requestId = default)
+    private static (ListFilterOutcome Outcome, string Output) Filter(string json, ListKind kind, TestVisibility visibility, JsonRpcId requestId = default, bool privateCache = false)
     {
         var output = new ArrayBufferWriter<byte>();
-        var outcome = ListResponseFilter.Filter(Encoding.UTF8.GetBytes(json), kind, visibility, output, requestId);
+        var outcome = ListResponseFilter.Filter(Encoding.UTF8.GetBytes(json), kind, visibility, output, requestId, privateCache);
         return (outcome, Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
@@ -324,5 +324,47 @@ public sealed class ListResponseFilterTests
         public bool IsResourceVisible(string uri) => isVisible(uri);
 
         public bool IsResourceTemplateVisible(string uriTemplate) => isVisible(uriTemplate);
+    }
+
+    // Issue 13 (2026-07-28): what a list shows depends on who asked, so no shared cache may keep it.
+    [Theory]
+    [InlineData("\"public\"")]
+    [InlineData("\"shared\"")]
+    [InlineData("null")]
+    public void Filter_ListResultWithACacheScope_SaysPrivate(string scope)
+    {
+        var json = $$$"""{"jsonrpc":"2.0","id":1,"result":{"cacheScope":{{{scope}}},"tools":[{"name":"read_file"}],"ttlMs":60000}}""";
+
+        var (_, output) = Filter(json, ListKind.Tools, new TestVisibility("nothing"));
+
+        output.Should().Be("""{"jsonrpc":"2.0","id":1,"result":{"cacheScope":"private","tools":[{"name":"read_file"}],"ttlMs":60000}}""");
+    }
+
+    [Fact]
+    public void Filter_DuplicateCacheScope_EveryCopySaysPrivate()
+    {
+        var json = """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"read_file"},{"name":"delete_file"}],"cacheScope":"public","cache\u0053cope":"public"}}""";
+
+        var (_, output) = Filter(json, ListKind.Tools, new TestVisibility("delete_file"));
+
+        output.Should().Be("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"read_file"}],"cacheScope":"private","cache\u0053cope":"private"}}""");
+    }
+
+    [Fact]
+    public void Filter_PrivateCacheAndNoHint_AddsOne()
+    {
+        var (_, output) = Filter("""{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}""", ListKind.Tools, new TestVisibility("nothing"), privateCache: true);
+
+        output.Should().Be("""{"jsonrpc":"2.0","id":1,"result":{"tools":[],"cacheScope":"private"}}""");
+    }
+
+    [Fact]
+    public void Filter_NoHintAndAnOlderRevision_IsByteIdentical()
+    {
+        const string json = """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"read_file"}]}}""";
+
+        var (_, output) = Filter(json, ListKind.Tools, new TestVisibility("nothing"));
+
+        output.Should().Be(json);
     }
 }

@@ -37,6 +37,7 @@ public sealed class SseListFilterTests
                 outcomes.Add(outcome);
                 return ValueTask.CompletedTask;
             },
+            privateCache: false,
             CancellationToken.None);
         return (Encoding.UTF8.GetString(client.Written), outcomes, client);
     }
@@ -64,7 +65,7 @@ public sealed class SseListFilterTests
         var client = new FlushRecordingStream();
         var flushed = new SemaphoreSlim(0);
         client.OnFlush = _ => flushed.Release();
-        var copy = SseListFilter.CopyAsync(upstream.Reader.AsStream(), client, s_requestId, ListKind.Tools, new TestVisibility("delete_file"), null, CancellationToken.None);
+        var copy = SseListFilter.CopyAsync(upstream.Reader.AsStream(), client, s_requestId, ListKind.Tools, new TestVisibility("delete_file"), null, false, CancellationToken.None);
 
         foreach (var sseEvent in new[] { Priming, Notification, Response })
         {
@@ -83,26 +84,34 @@ public sealed class SseListFilterTests
         var bytes = Encoding.UTF8.GetBytes(Priming + Response);
         var client = new FlushRecordingStream();
 
-        await SseListFilter.CopyAsync(ChunkedReadStream.ByteByByte(bytes), client, s_requestId, ListKind.Tools, new TestVisibility("delete_file"), null, CancellationToken.None);
+        await SseListFilter.CopyAsync(ChunkedReadStream.ByteByByte(bytes), client, s_requestId, ListKind.Tools, new TestVisibility("delete_file"), null, false, CancellationToken.None);
 
         client.Flushes.Select(f => Encoding.UTF8.GetString(f)).Should().Equal(Priming, FilteredResponse);
     }
 
-    [Fact]
-    public async Task CopyAsync_ResponseForAnotherId_PassesUnchanged()
+    // Issue 13, finding 3: a JavaScript upstream echoes 9007199254740993 as 9007199254740992; the list came back under
+    // an id the gate did not match and passed unfiltered. Every list-shaped event is filtered, whatever its id.
+    [Theory]
+    [InlineData("8")]
+    [InlineData("9007199254740992")]
+    [InlineData("\"7\"")]
+    public async Task CopyAsync_ListResponseUnderAnotherId_IsFilteredAndReportedToo(string echoedId)
     {
-        var (output, outcomes, _) = await Copy(Priming + Response, JsonRpcId.FromNumber(8));
+        var echoed = Response.Replace("\"id\":7", "\"id\":" + echoedId, StringComparison.Ordinal);
 
-        output.Should().Be(Priming + Response);
-        outcomes.Should().BeEmpty();
+        var (output, outcomes, _) = await Copy(Priming + echoed, s_requestId);
+
+        output.Should().Be(Priming + FilteredResponse.Replace("\"id\":7", "\"id\":" + echoedId, StringComparison.Ordinal));
+        outcomes.Should().ContainSingle().Which.Hidden.Should().Equal("delete_file");
     }
 
     [Fact]
-    public async Task CopyAsync_StringRequestIdWithTheSameDigits_DoesNotMatchANumberId()
+    public async Task CopyAsync_TwoListEvents_BothAreFiltered()
     {
-        var (output, _, _) = await Copy(Response, JsonRpcId.FromString("7"));
+        var (output, outcomes, _) = await Copy(Response + Response.Replace("\"id\":7", "\"id\":8", StringComparison.Ordinal), s_requestId);
 
-        output.Should().Be(Response);
+        output.Should().NotContain("delete_file");
+        outcomes.Should().HaveCount(2);
     }
 
     [Fact]
@@ -132,6 +141,7 @@ public sealed class SseListFilterTests
                 writtenWhenReported = client.Length;
                 return ValueTask.CompletedTask;
             },
+            privateCache: false,
             CancellationToken.None);
 
         writtenWhenReported.Should().Be(Encoding.UTF8.GetByteCount(Priming));

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace McpGate.Testing;
+
+/// <summary>How <see cref="TypeScriptUpstream"/> answers.</summary>
+public enum TypeScriptResponseMode
+{
+    /// <summary>An event stream per POST (the SDK's default).</summary>
+    Sse,
+
+    /// <summary>One JSON body per POST (<c>enableJsonResponse</c>).</summary>
+    Json,
+}
+
+/// <summary>What a <see cref="TypeScriptUpstream"/> does with <c>Accept-Encoding</c>.</summary>
+public enum TypeScriptCompression
+{
+    None,
+
+    /// <summary>The <c>compression</c> middleware, honouring the request's <c>Accept-Encoding</c>.</summary>
+    Negotiated,
+
+    /// <summary>gzip whatever the request accepts: an upstream the gate cannot read.</summary>
+    Forced,
+}
+
+/// <summary>
+/// A real MCP server built the way the official TypeScript SDK recommends (<c>createMcpExpressApp()</c>: Express and
+/// body-parser), run as a node process on loopback: tests/clients/typescript/upstream.mjs. It reads request bodies,
+/// charsets, ids and resource URIs with the parsers real upstreams use, and reports what it ran.
+/// </summary>
+public sealed class TypeScriptUpstream : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private TypeScriptUpstream(Process process, Uri mcpUrl)
+    {
+        _process = process;
+        McpUrl = mcpUrl;
+    }
+
+    public Uri McpUrl { get; }
+
+    public static async Task<TypeScriptUpstream> StartAsync(TypeScriptResponseMode mode = TypeScriptResponseMode.Sse, TypeScriptCompression compression = TypeScriptCompression.None)
+    {
+        await NodePeers.EnsureInstalledAsync();
+        var start = new ProcessStartInfo("node", "upstream.mjs")
+        {
+            WorkingDirectory = NodePeers.TypeScriptDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["RESPONSE"] = mode == TypeScriptResponseMode.Json ? "json" : "sse";
+        start.Environment["COMPRESS"] = compression switch
+        {
+            TypeScriptCompression.Negotiated => "1",
+            TypeScriptCompression.Forced => "force",
+            _ => "0",
+        };
+
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"upstream.mjs did not start: {line}");
+            }
+
+            return new TypeScriptUpstream(process, new Uri(line["listening ".Length..]));
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What ran since the last call: each tool, resource read or prompt, in order, with the request id it saw.</summary>
+    public async Task<IReadOnlyList<Ran>> TakeRanAsync() =>
+        await _http.GetFromJsonAsync<List<Ran>>(new Uri(McpUrl, "/__log")) ?? [];
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>One thing the upstream ran: <c>kind</c> tool / resource / prompt; <c>id</c> as the SDK read it.</summary>
+    public sealed record Ran(
+        [property: JsonPropertyName("kind")] string Kind,
+        [property: JsonPropertyName("name")] string? Name,
+        [property: JsonPropertyName("uri")] string? Uri,
+        [property: JsonPropertyName("id")] System.Text.Json.JsonElement Id)
+    {
+        public string Target => Name ?? Uri ?? string.Empty;
+    }
+}
