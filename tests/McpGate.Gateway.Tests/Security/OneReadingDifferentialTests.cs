@@ -131,6 +131,10 @@ public sealed class OneReadingDifferentialTests
             "file:///public/readme.md", "file:///public/readme.txt", "file:///secret/keys.txt", "FILE:///secret/keys.txt", "file://localhost/secret/keys.txt",
             "file:/secret/keys.txt", "file:///public/%2e%2e/secret/keys.txt", "file:///public/.\\t./secret/keys.txt", " file:///secret/keys.txt",
             "file:///public/..\\\\secret/keys.txt", "file:///PUBLIC/../secret/keys.txt", "file:\\\\\\\\\\\\secret\\\\keys.txt",
+
+            // Allowed, written otherwise: the upstream runs the canonical URI, which must be the one the gate audited.
+            "FILE:///public/readme.txt", "file://localhost/public/readme.md", "file:/public/readme.txt", " file:///public/readme.txt",
+            "file:///public/x/../readme.md", "file:///public/.\\t/readme.txt",
         ];
         string[] prompts = ["\"greet\"", "\"code_review\"", "\"secret_prompt\"", "\"admin_prompt\"", "\"greet\",\"name\":\"secret_prompt\""];
 
