@@ -48,7 +48,11 @@ public sealed class OneReadingDifferentialTests
                 {
                     try
                     {
-                        lines = (await gate.WaitForAuditLinesAsync(ls => ls.Skip(auditBefore).Count(IsAllowedRow) >= ran.Count)).Skip(auditBefore).ToList();
+                        // Wait for a row naming each run, not just as many rows: a late row of the request before (one
+                        // the gate allowed but that upstream did not run, e.g. a URI it has no resource for) would
+                        // otherwise stand in for this one's.
+                        lines = (await gate.WaitForAuditLinesAsync(ls => ran.All(run => AllowedRows(ls.Skip(auditBefore))
+                            .Any(a => a.Target == run.Target && (run.Id is null || a.Id == run.Id))))).Skip(auditBefore).ToList();
                     }
                     catch (TimeoutException)
                     {
@@ -56,9 +60,7 @@ public sealed class OneReadingDifferentialTests
                     }
                 }
 
-                var allowed = lines.Where(IsAllowedRow)
-                    .Select(l => (Target: OneReadingTests.Text(l, "tool") ?? OneReadingTests.Text(l, "prompt") ?? OneReadingTests.Text(l, "resource"), Id: OneReadingTests.Text(l, "jsonrpc_id")))
-                    .ToList();
+                var allowed = AllowedRows(lines).ToList();
 
                 foreach (var run in ran)
                 {
@@ -85,6 +87,9 @@ public sealed class OneReadingDifferentialTests
 
     private static bool IsAllowedRow(JsonElement line) =>
         OneReadingTests.Text(line, "decision") == "allow" && OneReadingTests.Text(line, "result") != "batch_refused";
+
+    private static IEnumerable<(string? Target, string? Id)> AllowedRows(IEnumerable<JsonElement> lines) => lines.Where(IsAllowedRow)
+        .Select(l => (Target: OneReadingTests.Text(l, "tool") ?? OneReadingTests.Text(l, "prompt") ?? OneReadingTests.Text(l, "resource"), Id: OneReadingTests.Text(l, "jsonrpc_id")));
 
     private static List<(string Target, string? Id)> RanOnCSharp(TestUpstream upstream)
     {
