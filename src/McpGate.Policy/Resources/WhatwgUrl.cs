@@ -460,28 +460,25 @@ internal sealed class WhatwgUrl
                     break;
 
                 case State.OpaquePath:
-                    if (c == '?')
+                    // The opaque path collects in the buffer and is taken from it where it ends.
+                    if (c is '?' or '#' or Eof)
                     {
-                        _opaquePath += _buffer.ToString();
+                        _opaquePath = _buffer.ToString();
                         _buffer.Clear();
-                        _query = string.Empty;
-                        state = State.Query;
-                    }
-                    else if (c == '#')
-                    {
-                        _opaquePath += _buffer.ToString();
-                        _buffer.Clear();
-                        _fragment = string.Empty;
-                        state = State.Fragment;
-                    }
-                    else if (c != Eof)
-                    {
-                        PercentEncoding.Append(_buffer, c, PercentEncodeSet.C0Control);
+                        if (c == '?')
+                        {
+                            _query = string.Empty;
+                            state = State.Query;
+                        }
+                        else if (c == '#')
+                        {
+                            _fragment = string.Empty;
+                            state = State.Fragment;
+                        }
                     }
                     else
                     {
-                        _opaquePath += _buffer.ToString();
-                        _buffer.Clear();
+                        PercentEncoding.Append(_buffer, c, PercentEncodeSet.C0Control);
                     }
 
                     break;
