@@ -13,9 +13,10 @@ using Yarp.ReverseProxy.Transforms;
 namespace McpGate.Gateway.Forwarding;
 
 /// <summary>
-/// The response half of the gate (gateway.md §1.2 steps 8–9): binds new sessions to their subject, filters list
+/// The response half of the gate (docs/architecture.md step 11): binds new sessions to their subject, filters list
 /// responses in JSON and SSE, observes <c>tools/call</c> outcomes for the audit, and watches SSE streams for
-/// <c>notifications/tools/list_changed</c>. SSE is relayed event by event, flushed as it arrives, never buffered.
+/// <c>notifications/tools/list_changed</c>. SSE is relayed event by event, flushed as it arrives, never buffered. What
+/// it must read (lists, tool results, batch answers) it reads only in identity encoding, and refuses otherwise.
 /// </summary>
 internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit)
 {

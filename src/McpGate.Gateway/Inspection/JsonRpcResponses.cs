@@ -45,7 +45,7 @@ internal static class JsonRpcResponses
         return WriteAsync(context, statusCode, buffer.WrittenMemory);
     }
 
-    /// <summary>The deny envelope of gateway.md §1.2 step 7 (or a <c>CallToolResult</c> with <c>denyAs: tool_error</c>).</summary>
+    /// <summary>The deny envelope (docs/gateway.md, "What the gate does to each request") (or a <c>CallToolResult</c> with <c>denyAs: tool_error</c>).</summary>
     public static Task WriteDenialAsync(HttpContext context, GatewaySettings settings, JsonRpcId id, in Decision decision, string decisionId)
     {
         var buffer = new ArrayBufferWriter<byte>(384);

@@ -21,17 +21,15 @@ namespace McpGate.Gateway.Inspection;
 
 /// <summary>
 /// The gate: runs inside YARP's proxy pipeline, before the forwarder, and decides each MCP request before the
-/// upstream can execute anything (gateway.md §1.2). The steps, in the order they run:
+/// upstream can execute anything. The steps are numbered as in docs/architecture.md, in the order they run:
 /// <code>
-///   client ──► [1 authenticate] ─► [3 Origin/Host] ─► [9 session bound to subject?]
-///          GET/DELETE ─────────────────────────────────────────────────────────────► forwarder
-///          POST ─► [4 encoding, type, size cap] ─► [5 strict parse] ─► [6 decide each message]
-///                     denied ─► [7 audit (flushed), then deny envelope]       (upstream sees nothing)
-///                     allowed ─► forward exactly the inspected bytes ─► forwarder ─► [8 list filter / result
-///                                observation in GateResponseTransform] ─► audit the outcome (queued, written behind)
+///   client ──► [1 route] ─► [2 snapshot] ─► [3 authenticate] ─► [4 Origin/Host] ─► [5 session bound to subject?]
+///          GET/DELETE ─────────────────────────────────────────────────────────────► [10 forward]
+///          POST ─► [6 encoding, UTF-8 JSON type, size cap] ─► [7 strict parse, mirrored headers] ─► [8 decide each message]
+///                     denied ─► [9 audit (flushed), then deny envelope]       (upstream sees nothing)
+///                     allowed ─► [10 forward exactly the inspected bytes] ─► [11 list filter / result observation in
+///                                GateResponseTransform] ─► [12 audit the outcome (queued, written behind)]
 /// </code>
-/// Step 2 strips the client's credentials just before forwarding; the upstream's own headers are added by a YARP
-/// request transform (<see cref="GateRequestTransform"/>).
 /// </summary>
 internal sealed class McpGateMiddleware(
     RequestDelegate next,
@@ -45,6 +43,7 @@ internal sealed class McpGateMiddleware(
 {
     public Task InvokeAsync(HttpContext context)
     {
+        // :: Step 2: one snapshot of the policy for the whole exchange (step 1, routing, chose this route's alias).
         var state = store.Current;
         var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
         if (metadata is null
@@ -65,7 +64,7 @@ internal sealed class McpGateMiddleware(
     {
         var traceId = TraceIds.For(context);
 
-        // :: Step 1: authenticate with the provider chain.
+        // :: Step 3: authenticate with the provider chain.
         var identity = Authentication.CallerAuthenticator.Authenticate(context, state.Config.Auth);
         if (identity is null)
         {
@@ -77,14 +76,14 @@ internal sealed class McpGateMiddleware(
         var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId };
         context.Features.Set(gate);
 
-        // :: Step 3: DNS-rebinding defence.
+        // :: Step 4: DNS-rebinding defence.
         if (!RequestGuards.IsOriginAllowed(context.Request, state.Config.Gateway) || !RequestGuards.IsHostAllowed(context.Request, runtime.LoopbackOnly))
         {
             audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
         }
 
-        // :: Step 9: a session id must be one this subject created through the gate.
+        // :: Step 5: a session id must be one this subject created through the gate.
         var sessionId = context.Request.Headers[McpHeaders.SessionId].ToString();
         if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
         {
@@ -118,7 +117,7 @@ internal sealed class McpGateMiddleware(
         var request = context.Request;
         var settings = gate.State.Config.Gateway;
 
-        // :: Step 4: only identity-encoded JSON, and never more than the cap.
+        // :: Step 6: only identity-encoded UTF-8 JSON, and never more than the cap.
         if (!RequestGuards.HasIdentityEncoding(request))
         {
             await RejectAsync(context, gate, StatusCodes.Status415UnsupportedMediaType, JsonRpcResponses.InvalidRequest, "Content-Encoding is not supported; send an identity-encoded body");
@@ -144,7 +143,7 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        // :: Step 5: strict parse; method and target are read after unescaping.
+        // :: Step 7: strict parse; method and target are read after unescaping.
         var inspection = JsonRpcInspector.Inspect(body.Span);
         if (inspection.Failure is { } failure)
         {
@@ -165,7 +164,7 @@ internal sealed class McpGateMiddleware(
             RemoveParamHeaders(request.Headers);
         }
 
-        // :: Step 6: decide every message.
+        // :: Step 8: decide every message.
         if (inspection.IsBatch)
         {
             if (!await DecideBatchAsync(context, gate, inspection))
@@ -182,7 +181,7 @@ internal sealed class McpGateMiddleware(
                 var decisionId = DecisionIds.New();
                 if (!decision.IsAllowed)
                 {
-                    // :: Step 7: the denial is durable before the caller hears of it; the upstream never sees the call.
+                    // :: Step 9: the denial is durable before the caller hears of it; the upstream never sees the call.
                     audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.CapabilityDenied, 0, null));
                     await JsonRpcResponses.WriteDenialAsync(context, settings, message.Id, decision, decisionId);
                     return;
@@ -195,7 +194,7 @@ internal sealed class McpGateMiddleware(
             gate.ListKind = ListKinds.TryFromMethod(message.Method, out var listKind) ? listKind : null;
         }
 
-        // Forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
+        // :: Step 10: forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
         // with the headers, and the stream YARP would otherwise copy reads the same buffer. They were read as UTF-8
         // JSON, and the upstream is told exactly that (no charset or parameter it could decode by instead).
         request.Body = body.AsStream();
@@ -226,7 +225,7 @@ internal sealed class McpGateMiddleware(
         }
         finally
         {
-            // Audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
+            // :: Step 12: audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
             var failed = !completed || context.Response.StatusCode >= 400 || context.GetForwarderErrorFeature() is not null;
             if (gate.Decision is { } allowed && gate.Message is { } forwarded)
             {
@@ -284,7 +283,7 @@ internal sealed class McpGateMiddleware(
     /// <summary>Returns the response body stream to put back once YARP is done.</summary>
     private static Stream BeginForwarding(HttpContext context, GateRequestContext gate)
     {
-        // :: Step 2: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
+        // :: Step 10: the client's credentials never reach the upstream. Removed from the incoming request, before YARP
         // copies its headers, so they are never copied at all; the upstream's own headers are a request transform.
         GateRequestTransform.StripClientCredentials(context.Request.Headers, gate.State.Config.Auth);
 

@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace McpGate.Gateway.Inspection;
 
-/// <summary>Transport-level checks that run before the body is read (gateway.md §1.2 steps 3–4).</summary>
+/// <summary>Transport-level checks that run before the body is read (docs/architecture.md steps 4 and 6).</summary>
 internal static class RequestGuards
 {
     /// <summary>

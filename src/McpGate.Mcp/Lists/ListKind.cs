@@ -2,7 +2,7 @@ using McpGate.Mcp.JsonRpc;
 
 namespace McpGate.Mcp.Lists;
 
-/// <summary>The paginated lists whose items the gate hides (gateway.md §1.2 step 8).</summary>
+/// <summary>The paginated lists whose items the gate hides (docs/architecture.md step 11).</summary>
 public enum ListKind
 {
     /// <summary><c>tools/list</c> → <c>result.tools[].name</c>.</summary>

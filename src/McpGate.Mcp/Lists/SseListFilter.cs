@@ -5,7 +5,7 @@ namespace McpGate.Mcp.Lists;
 
 /// <summary>
 /// Copies an SSE response to a list request from the upstream to the client, rewriting the data of every event that
-/// carries a list result (gateway.md §1.2 step 8), whatever its id. Every other event (priming, comments, retry,
+/// carries a list result (docs/architecture.md step 11), whatever its id. Every other event (priming, comments, retry,
 /// notifications, server requests, other responses) is written byte for byte, in order, and each event is flushed as
 /// soon as it is complete, so progress and keep-alives are never held back.
 /// </summary>

@@ -210,6 +210,22 @@ public sealed class OneReadingTests
         result.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).Should().NotContain("delete_file");
     }
 
+    [Theory]
+    [InlineData(TypeScriptResponseMode.Json)]
+    [InlineData(TypeScriptResponseMode.Sse)]
+    public async Task ListAnUpstreamMarksPublic_ReachesTheCallerMarkedPrivate(TypeScriptResponseMode mode)
+    {
+        await using var upstream = await TypeScriptUpstream.StartAsync(mode, cacheScope: "public");
+        await using var gate = await RunningGate.StartAsync(Policy(upstream.McpUrl));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        using var response = await PostAsync(http, gate.McpUrl("ts"), Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":5,"method":"tools/list"}"""), "application/json", ReaderToken);
+
+        var result = ResponseResult(await response.Content.ReadAsStringAsync());
+        result.GetProperty("cacheScope").GetString().Should().Be("private");
+        result.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).Should().NotContain("delete_file");
+    }
+
     // Mcp-Param-* mirror tool arguments; 2026-07-28 servers check them against the body, so they pass on.
     [Theory]
     [InlineData("2026-07-28", true)]

@@ -44,7 +44,11 @@ public sealed class TypeScriptUpstream : IAsyncDisposable
 
     public Uri McpUrl { get; }
 
-    public static async Task<TypeScriptUpstream> StartAsync(TypeScriptResponseMode mode = TypeScriptResponseMode.Sse, TypeScriptCompression compression = TypeScriptCompression.None)
+    /// <param name="mode">How it answers.</param>
+    /// <param name="compression">What it does with <c>Accept-Encoding</c>.</param>
+    /// <param name="cacheScope">A <c>cacheScope</c> hint its <c>tools/list</c> results carry; none when null.</param>
+    public static async Task<TypeScriptUpstream> StartAsync(
+        TypeScriptResponseMode mode = TypeScriptResponseMode.Sse, TypeScriptCompression compression = TypeScriptCompression.None, string? cacheScope = null)
     {
         await NodePeers.EnsureInstalledAsync();
         var start = new ProcessStartInfo("node", "upstream.mjs")
@@ -60,6 +64,11 @@ public sealed class TypeScriptUpstream : IAsyncDisposable
             TypeScriptCompression.Forced => "force",
             _ => "0",
         };
+
+        if (cacheScope is not null)
+        {
+            start.Environment["CACHE_SCOPE"] = cacheScope;
+        }
 
         var process = Process.Start(start)!;
         process.ErrorDataReceived += static (_, _) => { };

@@ -2,7 +2,7 @@
 // body-parser's express.json()) and a stateless StreamableHTTPServerTransport per request. McpGate's "one reading"
 // tests put it behind the gate and compare what the gate decided with what this server read and ran.
 // Env: RESPONSE=sse|json (default sse); COMPRESS=1 (the `compression` middleware, honouring Accept-Encoding) or
-// COMPRESS=force (gzip whatever the request accepts).
+// COMPRESS=force (gzip whatever the request accepts); CACHE_SCOPE=public (tools/list results carry that cache hint).
 // Prints "listening <url>" once ready. GET /__log returns (and clears) what ran: [{kind, name|uri, id}].
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -32,6 +32,12 @@ function buildServer() {
     async (extra) => { record({ kind: "prompt", name: "greet" }, extra); return { messages: [{ role: "user", content: { type: "text", text: "hi" } }] }; });
   server.registerPrompt("secret_prompt", { description: "Reveals secrets." },
     async (extra) => { record({ kind: "prompt", name: "secret_prompt" }, extra); return { messages: [{ role: "user", content: { type: "text", text: "s" } }] }; });
+  if (process.env.CACHE_SCOPE) {
+    // A server that marks its lists shareable (a 2026-07-28 cache hint): the gate's filtered list must not be.
+    const handlers = server.server._requestHandlers;
+    const list = handlers.get("tools/list");
+    handlers.set("tools/list", async (...args) => ({ ...(await list(...args)), cacheScope: process.env.CACHE_SCOPE, ttlMs: 60000 }));
+  }
   return server;
 }
 
