@@ -10,6 +10,8 @@ namespace McpGate.Policy.Resources;
 /// this way, so a policy decided on any other reading of the text could be walked around (tabs inside a dot segment,
 /// <c>FILE:</c>, <c>file://localhost/</c>, <c>%2e%2e</c>, backslashes). Written state by state after the standard;
 /// the state and algorithm names in comments are the standard's. Validation errors that do not fail are ignored.
+/// Where node 20's parser (ada 2.9.2) departs from the standard, this follows node, the upstream whose reading counts
+/// (two places, both about "..", marked "node 20"); <c>WhatwgUrlDifferentialTests</c> holds it to node input by input.
 /// </summary>
 internal sealed class WhatwgUrl
 {
@@ -618,7 +620,9 @@ internal sealed class WhatwgUrl
     /// <summary>"Shorten a URL's path": never removes a file URL's lone normalized Windows drive letter.</summary>
     private void ShortenPath()
     {
-        if (_scheme == "file" && _path.Count == 1 && IsNormalizedWindowsDriveLetter(_path[0]))
+        // node 20 (ada 2.9.2) keeps a lone first segment that merely starts with a normalized drive letter
+        // (file:///u:p/.. is file:///u:p/, where the standard says file:///); node's reading is the one that counts.
+        if (_scheme == "file" && _path.Count == 1 && StartsWithNormalizedWindowsDriveLetter(_path[0]))
         {
             return;
         }
@@ -638,8 +642,8 @@ internal sealed class WhatwgUrl
     private static bool IsWindowsDriveLetter(StringBuilder text) =>
         text.Length == 2 && IsAsciiAlpha(text[0]) && text[1] is ':' or '|';
 
-    private static bool IsNormalizedWindowsDriveLetter(string text) =>
-        text.Length == 2 && IsAsciiAlpha(text[0]) && text[1] == ':';
+    private static bool StartsWithNormalizedWindowsDriveLetter(string text) =>
+        text.Length >= 2 && IsAsciiAlpha(text[0]) && text[1] == ':';
 
     /// <summary>"." or "%2e", ASCII case-insensitive (the buffer is already percent-encoded, which leaves these alone).</summary>
     private static bool IsSingleDotSegment(StringBuilder text) =>

@@ -43,6 +43,8 @@ internal static class UrlCorpus
         "file://C:/x", "file://C|/x", "file:/C|/x", "file:///C:/a/../..", "file:///C:", "file:///C|", "file:///C:/..",
         "file:///ab:/x", "file:///1:/x", "file:///C:x", "file:///x/C:/..", "file://host/C|/x", "http://h/C|/x",
         "mcp:///C|/x", "file:///C%3A/x", "file:///C%7C/x", "file:c:\\x\\..\\..",
+        "file:///u:p/..", "file:///u:x/../..", "file:///uu:/..", "file:///u|p/..", "file:///u:p/a/../..", "file:///a/u:p/../..",
+        "file:///1:p/..", "file://h/u:p/..", "file:///u%3Ap/..", "file:u:p/..", "file:///u:\\..",
 
         // IPv4: decimal, hex, octal, short forms, out of range, "ends in a number".
         "http://127.0.0.1/", "http://0x7f.0.0.1/", "http://0177.0.0.1/", "http://2130706433/", "http://127.1/",
@@ -122,11 +124,33 @@ internal static class UrlCorpus
         "ü", "ß", "日本", "😀", "\u00A0", "\u200B", "*",
     ];
 
-    /// <summary>URL-ish strings built from the pieces above: a scheme (usually), then up to 12 random pieces.</summary>
-    public static readonly Gen<string> Generated =
+    private static readonly string[] HostPieces =
+    [
+        "", "a", "B", "h", "localhost", "LOCALHOST", ".", "..", "-", "_", "*", "%41", "%2e", "%25", "%", "0", "00", "1", "09",
+        "0x", "0X1f", "0x7f", "0177", "127", "255", "256", "4294967295", "4294967296", "999999999999", "[::1]", "[::]",
+        "[1:2:3:4:5:6:7:8]", "[::ffff:1.2.3.4]", "[1::", "]", "[", "ü", "xn--", "user@", "u:p@", "@", ":", ":80", ":0",
+        ":65536", ":08", "\t", " ",
+    ];
+
+    private static readonly string[] PathPieces = ["", "/", "\\", "/x", "/.", "/..", "/%2e", "/%2E%2e", "/C|", "?q", "#f", "?'", "/ü"];
+
+    /// <summary>Authority-shaped strings: scheme, "//", a host made of host-ish pieces (dots, numbers, brackets, ports), a path.</summary>
+    private static readonly Gen<string> Authority =
+        Gen.Select(
+            Gen.OneOf(Schemes),
+            Gen.OneOf("//", "///", "/", "\\\\", ""),
+            Gen.OneOf(HostPieces).Array[1, 5],
+            Gen.OneOf(PathPieces).Array[0, 3],
+            (scheme, slashes, host, path) => scheme + slashes + string.Join(".", host) + string.Concat(path));
+
+    // Declared before Generated: static initialisers run in textual order.
+    private static readonly Gen<string> Pieced =
         Gen.Select(
             Gen.Frequency((9, Gen.OneOf(Schemes)), (1, Gen.Const(string.Empty))),
             Gen.OneOf(Pieces).Array[0, 12],
             Gen.Frequency((4, Gen.Const(string.Empty)), (1, Gen.OneOf(" ", "\t", "\u0001", "\u001F "))),
             (scheme, pieces, edge) => edge + scheme + string.Concat(pieces) + edge);
+
+    /// <summary>URL-ish strings: random pieces after a scheme (usually), or an authority built from host-ish pieces.</summary>
+    public static readonly Gen<string> Generated = Gen.Frequency((2, Pieced), (1, Authority));
 }
