@@ -11,7 +11,8 @@ namespace McpGate.Policy.Resources;
 /// <c>FILE:</c>, <c>file://localhost/</c>, <c>%2e%2e</c>, backslashes). Written state by state after the standard;
 /// the state and algorithm names in comments are the standard's. Validation errors that do not fail are ignored.
 /// Where node 20's parser (ada 2.9.2) departs from the standard, this follows node, the upstream whose reading counts
-/// (two places, both about "..", marked "node 20"); <c>WhatwgUrlDifferentialTests</c> holds it to node input by input.
+/// (three places, all about dot segments, marked "node 20"); <c>WhatwgUrlDifferentialTests</c> holds it to node input
+/// by input.
 /// </summary>
 internal sealed class WhatwgUrl
 {
@@ -49,6 +50,7 @@ internal sealed class WhatwgUrl
     private string? _query;
     private string? _fragment;
     private bool _needsIdna;
+    private bool? _pathVerbatim;
 
     private WhatwgUrl(int[] input) => _input = input;
 
@@ -410,10 +412,15 @@ internal sealed class WhatwgUrl
                     break;
 
                 case State.Path:
+                    _pathVerbatim ??= IsNode20VerbatimPath(pointer);
                     if (c is Eof or '/' or '?' or '#' || (IsSpecial && c == '\\'))
                     {
                         var slash = c == '/' || (IsSpecial && c == '\\');
-                        if (IsDoubleDotSegment(_buffer))
+                        if (_pathVerbatim == true)
+                        {
+                            _path.Add(_buffer.ToString());
+                        }
+                        else if (IsDoubleDotSegment(_buffer))
                         {
                             // node 20 (ada 2.9.2) departs from the standard here, and node is the upstream whose
                             // reading counts: a final ".." in a non-special URL whose path is already empty leaves
@@ -616,6 +623,46 @@ internal sealed class WhatwgUrl
         _username = username.ToString();
         _password = password.ToString();
     }
+
+    /// <summary>
+    /// node 20 (ada 2.9.2) copies some paths verbatim, dot segments and all, where the standard removes them: a path
+    /// whose only notable characters are dots, that does not start with ".", and whose first "/." is followed by
+    /// anything but ".", "/" or its end (http://h/a/.e/../c stays as it is). The upstream then resolves those
+    /// segments itself, so the policy must decide what it will see: this reading, and (ResourceUriForms) the
+    /// dot-segment-free one.
+    /// </summary>
+    private bool IsNode20VerbatimPath(int pointer)
+    {
+        var input = new StringBuilder(_buffer.ToString());
+        for (var i = pointer; i < _input.Length && _input[i] is not '?' and not '#'; i++)
+        {
+            AppendCodePoint(input, _input[i]);
+        }
+
+        var text = input.ToString();
+        var dot = false;
+        foreach (var c in text)
+        {
+            if (c is '\\' or '%' || (c != '.' && PercentEncoding.Contains(PercentEncodeSet.Path, c)))
+            {
+                return false;
+            }
+
+            dot |= c == '.';
+        }
+
+        if (!dot || text[0] == '.' || (_scheme == "file" && StartsWithWindowsDriveLetter(text)))
+        {
+            return false;
+        }
+
+        var slashDot = text.IndexOf("/.", StringComparison.Ordinal);
+        return slashDot >= 0 && slashDot + 2 < text.Length && text[slashDot + 2] is not '.' and not '/';
+    }
+
+    private static bool StartsWithWindowsDriveLetter(string text) =>
+        text.Length >= 2 && IsAsciiAlpha(text[0]) && text[1] is ':' or '|' &&
+        (text.Length == 2 || text[2] is '/' or '\\' or '?' or '#');
 
     /// <summary>"Shorten a URL's path": never removes a file URL's lone normalized Windows drive letter.</summary>
     private void ShortenPath()

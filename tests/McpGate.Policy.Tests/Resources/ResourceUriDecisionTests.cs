@@ -32,6 +32,7 @@ public sealed class ResourceUriDecisionTests
     [InlineData(" file:///secret/keys.txt")]
     [InlineData("\u0001file:///secret/keys.txt")]
     [InlineData("file:///public\\..\\secret\\keys.txt")]
+    [InlineData("file:///public/.e/../../secret/keys.txt")]
     public void A_uri_that_an_upstream_reads_outside_the_grant_is_denied(string uri)
     {
         var decision = Policies.Acl(BobReadsPublic).Evaluate(Identities.Of("bob"), "github", TargetKind.Resource, uri, null);

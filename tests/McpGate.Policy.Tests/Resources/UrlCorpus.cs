@@ -46,6 +46,13 @@ internal static class UrlCorpus
         "file:///u:p/..", "file:///u:x/../..", "file:///uu:/..", "file:///u|p/..", "file:///u:p/a/../..", "file:///a/u:p/../..",
         "file:///1:p/..", "file://h/u:p/..", "file:///u%3Ap/..", "file:u:p/..", "file:///u:\\..",
 
+        // node 20 copies a path verbatim when its first "/." starts an ordinary segment.
+        "http://h/a/.e/../c", "http://h/a/.e/./b", "http://h/.e/../x", "http://h/.e/a/.e/../c", "http://h/a/..e/../c",
+        "http://h/a/./.e/../c", "http://h//.e/../c", "http://h/a/.e/%2e%2e/c", "http://h/a/.e\\..\\c", "http://h/a b/.e/../c",
+        "http://h/a/.e/../c?x/../y", "mcp://h/a/.e/../c", "mcp:/a/.e/../c", "mcp://h/a/.e\\..", "file:///a/.e/../c",
+        "file:///C|/a/.e/../c", "file:///C:/a/.e/../c", "file:///C:x/.e/../y", "file://C:/x/.e/../y", "file:C|/a/.e/..",
+        "file::2a/.|//.", "http://h/a/.e/..", "http://h/a/.e/.", "file:///public/.e/../../secret/keys.txt",
+
         // IPv4: decimal, hex, octal, short forms, out of range, "ends in a number".
         "http://127.0.0.1/", "http://0x7f.0.0.1/", "http://0177.0.0.1/", "http://2130706433/", "http://127.1/",
         "http://127.0.1/", "http://0x7f000001/", "http://017700000001/", "http://1.2.3.4.5/", "http://256.0.0.1/",
@@ -151,6 +158,13 @@ internal static class UrlCorpus
             Gen.Frequency((4, Gen.Const(string.Empty)), (1, Gen.OneOf(" ", "\t", "\u0001", "\u001F "))),
             (scheme, pieces, edge) => edge + scheme + string.Concat(pieces) + edge);
 
-    /// <summary>URL-ish strings: random pieces after a scheme (usually), or an authority built from host-ish pieces.</summary>
-    public static readonly Gen<string> Generated = Gen.Frequency((2, Pieced), (1, Authority));
+    /// <summary>Short paths of dots, slashes, backslashes, drive letters and encoded dots (found node 20's dot-segment quirks).</summary>
+    private static readonly Gen<string> PathIsh =
+        Gen.Select(
+            Gen.OneOf("file:", "file:///", "http://h", "mcp:", "mcp://h", "x:/", "file://h"),
+            Gen.String[Gen.Char["aC:/\\.%2eE|?#"], 0, 16],
+            (prefix, path) => prefix + path);
+
+    /// <summary>URL-ish strings: random pieces after a scheme, an authority built from host-ish pieces, or a dotted path.</summary>
+    public static readonly Gen<string> Generated = Gen.Frequency((2, Pieced), (1, Authority), (1, PathIsh));
 }
