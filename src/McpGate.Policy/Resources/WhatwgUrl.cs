@@ -390,15 +390,9 @@ internal sealed class WhatwgUrl
                             pointer--;
                         }
                     }
-                    else if (c == '?')
+                    else if (c is '?' or '#')
                     {
-                        _query = string.Empty;
-                        state = State.Query;
-                    }
-                    else if (c == '#')
-                    {
-                        _fragment = string.Empty;
-                        state = State.Fragment;
+                        state = EnterQueryOrFragment(c)!.Value;
                     }
                     else if (c != Eof)
                     {
@@ -450,16 +444,7 @@ internal sealed class WhatwgUrl
                         }
 
                         _buffer.Clear();
-                        if (c == '?')
-                        {
-                            _query = string.Empty;
-                            state = State.Query;
-                        }
-                        else if (c == '#')
-                        {
-                            _fragment = string.Empty;
-                            state = State.Fragment;
-                        }
+                        state = EnterQueryOrFragment(c) ?? state;
                     }
                     else
                     {
@@ -474,16 +459,7 @@ internal sealed class WhatwgUrl
                     {
                         _opaquePath = _buffer.ToString();
                         _buffer.Clear();
-                        if (c == '?')
-                        {
-                            _query = string.Empty;
-                            state = State.Query;
-                        }
-                        else if (c == '#')
-                        {
-                            _fragment = string.Empty;
-                            state = State.Fragment;
-                        }
+                        state = EnterQueryOrFragment(c) ?? state;
                     }
                     else
                     {
@@ -593,6 +569,22 @@ internal sealed class WhatwgUrl
         }
 
         return output.ToString();
+    }
+
+    /// <summary>A "?" or "#" that ends a path starts an empty query or fragment; returns its state, or null for any other c.</summary>
+    private State? EnterQueryOrFragment(int c)
+    {
+        switch (c)
+        {
+            case '?':
+                _query = string.Empty;
+                return State.Query;
+            case '#':
+                _fragment = string.Empty;
+                return State.Fragment;
+            default:
+                return null;
+        }
     }
 
     private bool ParseHost()
