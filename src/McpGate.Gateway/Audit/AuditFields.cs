@@ -32,12 +32,15 @@ internal static class AuditFields
     public const string ArgKeys = "arg_keys";
     public const string Hidden = "hidden";
 
+    /// <summary>Added after <see cref="Hidden"/> (issue 18): new fields go last so the existing order never changes.</summary>
+    public const string CredentialRoles = "credential_roles";
+
     /// <summary>Every field, in line order.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Ts, Event, DecisionId, TraceId, JsonRpcId, Subject, Roles, Auth, Server, Method, Tool, Resource, Prompt,
         Decision, Result, MatchedRule, AccessKind, GrantAccess, ClassificationKind, ClassificationSource,
-        ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden,
+        ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden, CredentialRoles,
     ];
 
     public static bool IsKnown(string name)

@@ -71,4 +71,10 @@ internal sealed class AuditRecord
     public IReadOnlyList<string>? ArgKeys { get; init; }
 
     public IReadOnlyList<string>? Hidden { get; init; }
+
+    /// <summary>
+    /// The roles the credential itself carried (token roles, forwarded groups), before the subject's configured roles
+    /// are merged in: what <c>mcp acl replay</c> needs to re-decide under a config that changes the subject's roles.
+    /// </summary>
+    public IReadOnlyList<string>? CredentialRoles { get; init; }
 }

@@ -1,13 +1,18 @@
 using McpGate.Policy.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 
 namespace McpGate.Gateway.Configuration;
 
 /// <summary>
 /// Holds the policy in force and swaps in a new version when the config file changes (hot reload). An invalid file
-/// is refused with the loader's message; the last good policy stays in force.
+/// is refused with the loader's message; the last good policy stays in force. Changes come from an
+/// <see cref="IFileProvider"/> change token (a <see cref="PhysicalFileProvider"/> over the file's directory unless one
+/// is given) and are debounced on the <see cref="TimeProvider"/>, so a test can drive both without waiting.
 /// </summary>
 internal sealed class GateStateStore : IHostedService, IDisposable
 {
@@ -16,14 +21,18 @@ internal sealed class GateStateStore : IHostedService, IDisposable
     private readonly InMemoryConfigProvider _proxyConfig;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GateStateStore> _logger;
-    private readonly object _reloadLock = new();
-    private FileSystemWatcher? _watcher;
-    private Timer? _debounceTimer;
+    private readonly Lock _reloadLock = new();
+    private IFileProvider? _files;
+    private bool _ownsFiles;
+    private IDisposable? _changeRegistration;
+    private ITimer? _debounceTimer;
     private volatile GateState _current;
     private long _refusedReloads;
 
-    public GateStateStore(GateConfig initial, InMemoryConfigProvider proxyConfig, TimeProvider timeProvider, ILogger<GateStateStore> logger)
+    /// <param name="files">Watches the config file's directory; null means a <see cref="PhysicalFileProvider"/> over it.</param>
+    public GateStateStore(GateConfig initial, InMemoryConfigProvider proxyConfig, TimeProvider timeProvider, ILogger<GateStateStore> logger, IFileProvider? files = null)
     {
+        _files = files;
         _proxyConfig = proxyConfig;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -39,23 +48,28 @@ internal sealed class GateStateStore : IHostedService, IDisposable
     /// <summary>Raised after a new policy version is in force.</summary>
     public event Action<GateState>? Reloaded;
 
+    /// <summary>Raised after a changed file was refused, with the loader's message; the last good version stays.</summary>
+    public event Action<string>? ReloadRefused;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(_current.Config.SourcePath);
         var directory = Path.GetDirectoryName(path);
-        if (directory is not null && Directory.Exists(directory))
+        if (_files is null && directory is not null && Directory.Exists(directory))
         {
-            _debounceTimer = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
-            _watcher = new FileSystemWatcher(directory, Path.GetFileName(path))
-            {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
-            };
+            // ExclusionFilters.None: a config named ".servers.json" is watched like any other.
+            _files = new PhysicalFileProvider(directory, ExclusionFilters.None);
+            _ownsFiles = true;
+        }
 
-            // Editors save by write-in-place, by rename-over or by delete-and-create; all of them end up here.
-            _watcher.Changed += OnFileEvent;
-            _watcher.Created += OnFileEvent;
-            _watcher.Renamed += OnFileEvent;
-            _watcher.EnableRaisingEvents = true;
+        if (_files is not null)
+        {
+            var fileName = Path.GetFileName(path);
+            _debounceTimer = _timeProvider.CreateTimer(static state => ((GateStateStore)state!).Reload(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+            // Editors save by write-in-place, by rename-over or by delete-and-create: each fires the token, often
+            // several times; the debounce turns a burst into one reload of the finished file.
+            _changeRegistration = ChangeToken.OnChange(() => _files.Watch(fileName), () => _debounceTimer?.Change(s_debounce, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;
@@ -63,11 +77,8 @@ internal sealed class GateStateStore : IHostedService, IDisposable
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_watcher is not null)
-        {
-            _watcher.EnableRaisingEvents = false;
-        }
-
+        _changeRegistration?.Dispose();
+        _changeRegistration = null;
         return Task.CompletedTask;
     }
 
@@ -84,17 +95,13 @@ internal sealed class GateStateStore : IHostedService, IDisposable
             }
             catch (ConfigLoadException ex)
             {
-                Interlocked.Increment(ref _refusedReloads);
-                LastReloadError = ex.Message;
-                _logger.PolicyReloadRefused(ex.Message);
+                Refuse(ex.Message);
                 return false;
             }
             catch (IOException ex)
             {
                 // The file is mid-write or briefly gone during a rename-over save; the next event retries.
-                Interlocked.Increment(ref _refusedReloads);
-                LastReloadError = ex.Message;
-                _logger.PolicyReloadRefused(ex.Message);
+                Refuse(ex.Message);
                 return false;
             }
 
@@ -111,9 +118,19 @@ internal sealed class GateStateStore : IHostedService, IDisposable
 
     public void Dispose()
     {
-        _watcher?.Dispose();
+        _changeRegistration?.Dispose();
         _debounceTimer?.Dispose();
+        if (_ownsFiles)
+        {
+            (_files as IDisposable)?.Dispose();
+        }
     }
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounceTimer?.Change(s_debounce, Timeout.InfiniteTimeSpan);
+    private void Refuse(string message)
+    {
+        Interlocked.Increment(ref _refusedReloads);
+        LastReloadError = message;
+        _logger.PolicyReloadRefused(message);
+        ReloadRefused?.Invoke(message);
+    }
 }

@@ -3,6 +3,7 @@ using McpGate.Gateway.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Inspection;
 using McpGate.Gateway.Sessions;
+using McpGate.Mcp.Buffers;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
 using McpGate.Mcp.Sse;
@@ -196,7 +197,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
 
         // The filtered list is never longer than the upstream's (an unreadable one becomes a short error), and
         // carries the request's id so the client can match that error to its request.
-        using var output = new PooledBufferWriter(body.Length + 256);
+        using var output = new PooledByteWriter(body.Length + 256);
         var outcome = ListResponseFilter.Filter(body.Span, kind, visibility, output, gate.Message!.Id, privateCache);
         RecordListed(gate, outcome);
         http.Response.ContentLength = output.WrittenCount;

@@ -1,4 +1,3 @@
-using System.Net;
 using McpGate.Gateway.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
@@ -39,7 +38,7 @@ internal static class GatewayApplication
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss ";
         });
-        if ((auditPathOverride ?? config.Gateway.Audit.Path) == "-")
+        if (AuditSettings.IsStdout(auditPathOverride ?? config.Gateway.Audit.Path))
         {
             // The audit log owns stdout: keep diagnostics out of the JSONL stream.
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -88,10 +87,12 @@ internal static class GatewayApplication
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());
         services.AddSingleton<ToolCatalog>();
+        services.AddSingleton<RequestDecider>();
         services.AddSingleton<GateResponseTransform>();
         services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
+        services.AddGatewayHealthChecks();
         services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride);
 
         services.AddReverseProxy()
@@ -108,43 +109,4 @@ internal static class GatewayApplication
         app.MapReverseProxy(pipeline => pipeline.UseMiddleware<McpGateMiddleware>());
         return app;
     }
-}
-
-/// <summary>A parsed <c>HOST:PORT</c> listen address.</summary>
-internal sealed record ListenAddress(IPAddress Address, int Port, bool IsLocalhostName)
-{
-    public bool IsLoopback => IsLocalhostName || IPAddress.IsLoopback(Address);
-
-    public static bool TryParse(string value, out ListenAddress? listen, out string? error)
-    {
-        listen = null;
-        error = null;
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), out var port) || port is < 0 or > 65535)
-        {
-            error = $"listen address '{value}' is not HOST:PORT (for example 127.0.0.1:8080)";
-            return false;
-        }
-
-        var host = value[..colon];
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            listen = new ListenAddress(IPAddress.Loopback, port, IsLocalhostName: true);
-            return true;
-        }
-
-        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (!IPAddress.TryParse(bare, out var address))
-        {
-            error = $"listen host '{host}' is not an IP address or 'localhost'";
-            return false;
-        }
-
-        listen = new ListenAddress(address, port, IsLocalhostName: false);
-        return true;
-    }
-
-    public override string ToString() => IsLocalhostName
-        ? $"localhost:{Port}"
-        : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
 }

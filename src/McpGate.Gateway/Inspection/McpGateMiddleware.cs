@@ -35,8 +35,7 @@ internal sealed class McpGateMiddleware(
     RequestDelegate next,
     GateStateStore store,
     SessionRegistry sessions,
-    ToolCatalog catalog,
-    ToolClassifier classifier,
+    RequestDecider decider,
     IAuditLog audit,
     GatewayRuntime runtime,
     IHostApplicationLifetime lifetime)
@@ -176,7 +175,7 @@ internal sealed class McpGateMiddleware(
         {
             var message = inspection.Messages[0];
             gate.Message = message;
-            if (await DecideAsync(gate, message, context.RequestAborted) is { } decision)
+            if (await decider.DecideAsync(gate.State.Config, gate.Upstream, gate.Identity, message, context.RequestAborted) is { } decision)
             {
                 var decisionId = DecisionIds.New();
                 if (!decision.IsAllowed)
@@ -312,58 +311,18 @@ internal sealed class McpGateMiddleware(
             timedOut ? $"server '{gate.Upstream.Alias}' did not answer in time" : $"server '{gate.Upstream.Alias}' could not be reached");
     }
 
-    private async ValueTask<Decision?> DecideAsync(GateRequestContext gate, InspectedMessage message, CancellationToken cancellationToken)
-    {
-        if (message.Kind == JsonRpcMessageKind.Response)
-        {
-            return null;
-        }
-
-        var config = gate.State.Config;
-        var server = gate.Upstream.Alias;
-        switch (message.Method)
-        {
-            case McpMethods.ToolsCall:
-                var descriptor = await catalog.ResolveAsync(gate.Upstream, message.Name!, config.Gateway.DiscoveryTimeout, cancellationToken);
-                var classification = descriptor is null ? null : classifier.Classify(server, gate.Upstream.ToolAcl, descriptor);
-                return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Tool, message.Name!, classification);
-            case McpMethods.ResourcesRead:
-            case McpMethods.ResourcesSubscribe:
-                return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Resource, message.Uri!, null);
-            case McpMethods.PromptsGet:
-                return config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Prompt, message.Name!, null);
-            case McpMethods.CompletionComplete when message.Ref is { } reference:
-                // Completions reveal a prompt's argument values or a resource template's URIs: the same ACL applies.
-                return reference.Type == CompletionReference.PromptType
-                    ? config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Prompt, reference.Name ?? string.Empty, null)
-                    : config.Evaluator.Evaluate(gate.Identity, server, TargetKind.Resource, reference.Uri ?? string.Empty, null);
-            default:
-                return null;
-        }
-    }
-
     /// <summary>
-    /// Batches were removed from MCP in 2025-06-18 but some servers still run them, so each element is decided. A batch
-    /// is forwarded only when every element is allowed and none needs its response rewritten (lists); otherwise the
-    /// gate answers every element itself and forwards nothing. Returns true when the batch may be forwarded.
+    /// Acts on <see cref="RequestDecider.DecideBatchAsync"/>: a batch it may forward is, each decided element audited
+    /// after the exchange with the outcome its own response shows; otherwise the gate answers every element itself and
+    /// forwards nothing. Returns true when the batch may be forwarded.
     /// </summary>
     private async Task<bool> DecideBatchAsync(HttpContext context, GateRequestContext gate, InspectionResult inspection)
     {
         var messages = inspection.Messages;
-        var decisions = new Decision?[messages.Count];
-        var refuse = false;
-        var decided = 0;
-        for (var i = 0; i < messages.Count; i++)
+        var (decisions, mayForward) = await decider.DecideBatchAsync(gate.State.Config, gate.Upstream, gate.Identity, messages, context.RequestAborted);
+        if (mayForward)
         {
-            decisions[i] = await DecideAsync(gate, messages[i], context.RequestAborted);
-            decided += decisions[i] is null ? 0 : 1;
-            refuse |= decisions[i] is { IsAllowed: false } || ListKinds.TryFromMethod(messages[i].Method, out _) || messages[i].Method == McpMethods.Initialize;
-        }
-
-        if (!refuse)
-        {
-            // Each decided element is audited after the exchange with the outcome its own response shows.
-            var calls = new List<ForwardedCall>(decided);
+            var calls = new List<ForwardedCall>(messages.Count);
             for (var i = 0; i < messages.Count; i++)
             {
                 if (decisions[i] is { } allowed)

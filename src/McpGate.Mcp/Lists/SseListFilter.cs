@@ -1,3 +1,4 @@
+using McpGate.Mcp.Buffers;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Sse;
 

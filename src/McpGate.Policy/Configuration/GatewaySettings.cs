@@ -14,8 +14,8 @@ public sealed class GatewaySettings
 {
     public static readonly GatewaySettings Default = new();
 
-    /// <summary><c>HOST:PORT</c>; default <c>127.0.0.1:8080</c>.</summary>
-    public string Listen { get; init; } = "127.0.0.1:8080";
+    /// <summary><c>gateway.listen</c>, parsed; default <c>127.0.0.1:8080</c>.</summary>
+    public ListenAddress Listen { get; init; } = ListenAddress.Default;
 
     /// <summary>Allowed <c>Origin</c> values; empty means loopback origins only.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
@@ -40,8 +40,14 @@ public sealed class GatewaySettings
 
 public sealed class AuditSettings
 {
-    /// <summary>Rolling file path (a date is inserted before the extension), or <c>-</c> for stdout.</summary>
+    /// <summary>The <see cref="Path"/> (or <c>--audit-log</c>) that sends audit lines to standard output.</summary>
+    public const string StdoutPath = "-";
+
+    /// <summary>Rolling file path (a date is inserted before the extension), or <c>-</c> for stdout; never padded with white space.</summary>
     public string Path { get; init; } = "./audit/mcpgate-.jsonl";
+
+    /// <summary>True when audit lines go to standard output, which then carries nothing else.</summary>
+    public static bool IsStdout(string path) => path == StdoutPath;
 
     /// <summary>How many daily files to keep.</summary>
     public int RetainedFileCount { get; init; } = 31;

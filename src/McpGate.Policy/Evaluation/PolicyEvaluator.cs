@@ -13,14 +13,18 @@ public sealed class PolicyEvaluator
     private readonly RoleBasedPolicy? _roleBased;
     private readonly LegacyPolicy? _legacy;
 
-    private PolicyEvaluator(RoleBasedPolicy? roleBased, LegacyPolicy? legacy)
+    private PolicyEvaluator(RoleBasedPolicy? roleBased, LegacyPolicy? legacy, AclSpec? spec)
     {
         _roleBased = roleBased;
         _legacy = legacy;
+        Spec = spec;
     }
 
     /// <summary>The evaluator of a config without <c>serverAuth.acl</c>: everything allowed, <c>matched_rule</c> = <c>no-acl</c>.</summary>
-    public static PolicyEvaluator AllowAll { get; } = new(null, null);
+    public static PolicyEvaluator AllowAll { get; } = new(null, null, null);
+
+    /// <summary>The ACL as the file wrote it, before compiling: what <c>mcp acl lint</c> inspects. Null without an ACL.</summary>
+    internal AclSpec? Spec { get; }
 
     /// <summary>Which ACL schema was loaded: <c>none</c>, <c>role-based</c> or <c>legacy</c>.</summary>
     public string Schema => _roleBased is not null ? "role-based" : _legacy is not null ? "legacy" : "none";
@@ -136,11 +140,20 @@ public sealed class PolicyEvaluator
     }
 
     /// <exception cref="ResourcePatternException">A resource pattern has a scheme but cannot be read as a URL.</exception>
-    internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases) => spec switch
+    internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases)
     {
-        null => AllowAll,
-        RoleBasedAclSpec roleBased => new PolicyEvaluator(new RoleBasedPolicy(ResourceGrantPatterns.Canonicalize(roleBased), aliases), null),
-        LegacyAclSpec legacy => new PolicyEvaluator(null, new LegacyPolicy(legacy)),
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "Unknown ACL schema."),
-    };
+        switch (spec)
+        {
+            case null:
+                return AllowAll;
+            case RoleBasedAclSpec roleBased:
+                // Resource patterns are canonicalised first, so evaluation and the linter (Spec) read the same patterns.
+                var canonical = ResourceGrantPatterns.Canonicalize(roleBased);
+                return new PolicyEvaluator(new RoleBasedPolicy(canonical, aliases), null, canonical);
+            case LegacyAclSpec legacy:
+                return new PolicyEvaluator(null, new LegacyPolicy(legacy), legacy);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec), spec, "Unknown ACL schema.");
+        }
+    }
 }

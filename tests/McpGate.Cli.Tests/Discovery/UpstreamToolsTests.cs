@@ -4,6 +4,7 @@ using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Discovery;
 
+[Trait("Category", "Network")]
 public sealed class UpstreamToolsTests
 {
     [Fact]

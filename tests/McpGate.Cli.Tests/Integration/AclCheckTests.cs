@@ -1,10 +1,11 @@
 using System.Text.Json;
-using McpGate.Cli.Tests.Support;
 using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Integration;
 
 /// <summary><c>mcp acl check</c> run as a process against real upstreams, asserting what a user or script sees.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private static readonly string[] s_toolFields =

@@ -1,9 +1,10 @@
 using System.Text.Json;
-using McpGate.Cli.Tests.Support;
 using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Integration;
 
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclClassifyTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private readonly TempDirectory _directory = new();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using McpGate.Cli.Tests.Support;
 using McpGate.SampleServer;
 using McpGate.Testing;
 
@@ -10,6 +9,8 @@ namespace McpGate.Cli.Tests.Integration;
 /// started in-process. The example's fixed ports (127.0.0.1:3101–3104) are moved to free ones so parallel test runs
 /// cannot collide; the policy is the file's own.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class SeedExampleTests : IAsyncLifetime, IDisposable
 {
     private const int ExamplePortBase = 3100;
@@ -20,7 +21,7 @@ public sealed class SeedExampleTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var example = await File.ReadAllTextAsync(Path.Combine(McpProcess.RepositoryRoot, "servers.example.json"));
+        var example = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "servers.example.json"));
         _samples = await StartSamplesOnFreePortsAsync();
         var portBase = _samples.Servers[0].McpUrl.Port - 1;
         for (var offset = 1; offset <= _samples.Servers.Count; offset++)

@@ -1,10 +1,11 @@
 using System.Net;
-using McpGate.Cli.Tests.Support;
 using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Integration;
 
 /// <summary><c>mcp serve</c> as a process: the command line's part is flags in, signals handled, exit code out.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class ServeTests : IDisposable
 {
     private static readonly TimeSpan s_startup = TimeSpan.FromSeconds(30);
@@ -54,6 +55,24 @@ public sealed class ServeTests : IDisposable
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.Error.Should().Contain("broken.json");
+    }
+
+    [Fact]
+    public async Task ServeAndAclCheck_HostNameListenAddress_AreRefusedByTheSameLoaderError()
+    {
+        // Once acl check passed this file and serve failed on it: the two must read gateway.listen alike.
+        var config = _directory.WriteFile("named-host.json", $$"""
+            { "mcpServers": { "a": { "url": "{{UnusedLoopback.McpUrl()}}" } }, "gateway": { "listen": "gw.internal:8080" } }
+            """);
+
+        var check = await McpProcess.RunAsync(_directory.Path, ["acl", "check", "--config", config, "--subject", "bob", "--server", "a", "--tool", "t", "--offline"]);
+        var serve = await McpProcess.RunAsync(_directory.Path, ["serve", "--config", config]);
+
+        foreach (var run in new[] { check, serve })
+        {
+            run.ExitCode.Should().Be(2, run.ToString());
+            run.Error.Should().Contain("named-host.json").And.Contain("$.gateway.listen").And.Contain("\"0.0.0.0:8080\"");
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using McpGate.Gateway.Audit;
 using McpGate.Gateway.Tests.Audit.Support;
 using McpGate.Policy.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.Audit;
 

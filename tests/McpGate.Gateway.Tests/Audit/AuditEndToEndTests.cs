@@ -9,6 +9,7 @@ using McpGate.Testing;
 namespace McpGate.Gateway.Tests.Audit;
 
 /// <summary>The audit log as the real gate writes it, in front of a real SDK upstream, read back from disk.</summary>
+[Trait("Category", "Network")]
 public sealed class AuditEndToEndTests
 {
     [Fact]

@@ -14,7 +14,7 @@ public sealed class AuditRecordFormatterTests
         "ts", "event", "decision_id", "trace_id", "jsonrpc_id", "subject", "roles", "auth", "server", "method", "tool",
         "resource", "prompt", "decision", "result", "matched_rule", "access_kind", "grant_access",
         "classification_kind", "classification_source", "classification_confidence", "duration_ms",
-        "upstream_status", "arg_keys", "hidden",
+        "upstream_status", "arg_keys", "hidden", "credential_roles",
     ];
 
     [Fact]
@@ -94,6 +94,7 @@ public sealed class AuditRecordFormatterTests
             Roles = [],
             ArgKeys = [],
             Hidden = ["delete_repo", "merge_pr"],
+            CredentialRoles = ["dev"],
         };
 
         var json = AuditRecordFormatter.ToJson(record);
@@ -101,6 +102,7 @@ public sealed class AuditRecordFormatterTests
         Field(json, "roles").ValueKind.Should().Be(JsonValueKind.Null);
         Field(json, "arg_keys").ValueKind.Should().Be(JsonValueKind.Null);
         Field(json, "hidden").EnumerateArray().Select(e => e.GetString()).Should().Equal("delete_repo", "merge_pr");
+        Field(json, "credential_roles").EnumerateArray().Select(e => e.GetString()).Should().Equal("dev");
     }
 
     [Fact]
@@ -198,7 +200,7 @@ public sealed class AuditRecordFormatterTests
 
         properties.Should().BeEquivalentTo(
             "Timestamp", "Event", "DecisionId", "TraceId", "JsonRpcId", "Subject", "Roles", "Auth", "Server", "Method",
-            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden");
+            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden", "CredentialRoles");
     }
 
     [Fact]

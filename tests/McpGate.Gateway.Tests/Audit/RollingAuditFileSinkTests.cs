@@ -2,13 +2,15 @@ using System.Text.Json;
 using McpGate.Gateway.Audit;
 using McpGate.Gateway.Tests.Audit.Support;
 using McpGate.Policy.Configuration;
+using McpGate.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGate.Gateway.Tests.Audit;
 
 public sealed class RollingAuditFileSinkTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(AuditTestData.Noon);
+    private readonly FakeTimeProvider _time = new(AuditTestData.Noon);
     private readonly CollectingLogger _console = new();
 
     public void Dispose() => _directory.Dispose();
@@ -17,10 +19,10 @@ public sealed class RollingAuditFileSinkTests : IDisposable
     public void Write_AcrossUtcMidnight_StartsTheNextDaysFile()
     {
         using var log = CreateLog(retained: 31);
-        _time.Now = new DateTimeOffset(2025, 3, 4, 23, 59, 59, TimeSpan.Zero);
+        _time.SetUtcNow(new DateTimeOffset(2025, 3, 4, 23, 59, 59, TimeSpan.Zero));
         log.Write(AuditTestData.Denial("before"));
 
-        _time.Now = new DateTimeOffset(2025, 3, 5, 0, 0, 1, TimeSpan.Zero);
+        _time.SetUtcNow(new DateTimeOffset(2025, 3, 5, 0, 0, 1, TimeSpan.Zero));
         log.Write(AuditTestData.Denial("after"));
 
         TempDirectory.ReadLines(_directory.Combine("mcpgate-20250304.jsonl")).Should().ContainSingle().Which.Should().Contain("\"before\"");

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using McpGate.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGate.Gateway.Tests.Audit;
 
 public sealed class SerilogAuditLogTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(AuditTestData.Noon);
+    private readonly FakeTimeProvider _time = new(AuditTestData.Noon);
     private readonly CollectingLogger _console = new();
 
     public void Dispose() => _directory.Dispose();
@@ -207,7 +209,7 @@ public sealed class SerilogAuditLogTests : IDisposable
         {
             log.Post(AuditTestData.Denial($"idle-{i}"));
             await WaitForLinesAsync(i);
-            await Task.Delay(50);
+            (await WriterParkedAsync(log)).Should().BeTrue("the next record must find the writer asleep, or this tests nothing");
         }
 
         DecisionIdsInFile().Should().Equal("idle-1", "idle-2", "idle-3");
@@ -252,14 +254,27 @@ public sealed class SerilogAuditLogTests : IDisposable
         sink.Entered.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the background writer takes the first record");
 
         // With the sink stuck, the queue fills; the post after that must wait, not drop.
+        var posted = 0;
         var posting = Task.Run(() =>
         {
             for (var i = 0; i < SerilogAuditLog.QueueCapacity + 10; i++)
             {
                 log.Post(AuditTestData.Denial($"p-{i}"));
+                Volatile.Write(ref posted, i + 1);
             }
         });
-        (await Task.WhenAny(posting, Task.Delay(300))).Should().NotBe(posting, "a full queue pushes back on the poster");
+
+        // First see the poster fill the queue (so it surely ran), then see it stay at the full mark.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref posted) < SerilogAuditLog.QueueCapacity && !posting.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Volatile.Read(ref posted).Should().Be(SerilogAuditLog.QueueCapacity, "the poster fills the queue and then waits");
+        await Task.Delay(300);
+        posting.IsCompleted.Should().BeFalse("a full queue pushes back on the poster");
+        Volatile.Read(ref posted).Should().Be(SerilogAuditLog.QueueCapacity);
 
         sink.Release();
         await posting.WaitAsync(TimeSpan.FromSeconds(30));
@@ -294,6 +309,20 @@ public sealed class SerilogAuditLogTests : IDisposable
     }
 
     /// <summary>Waits (at most 10 s) until the file holds <paramref name="count"/> lines; the caller asserts what they are.</summary>
+    /// <summary>True once the background writer has announced it is going to sleep (read from its idle flag).</summary>
+    private static async Task<bool> WriterParkedAsync(SerilogAuditLog log)
+    {
+        var idle = typeof(SerilogAuditLog).GetField("_writerIdle", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("SerilogAuditLog._writerIdle is gone: give this test another way to see the writer asleep");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((int)idle.GetValue(log)! == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        return (int)idle.GetValue(log)! != 0;
+    }
+
     private async Task WaitForLinesAsync(int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);

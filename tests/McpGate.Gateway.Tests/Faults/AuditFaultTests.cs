@@ -10,6 +10,7 @@ namespace McpGate.Gateway.Tests.Faults;
 /// returned, an allowed call still runs, <c>/readyz</c> counts the failures and says not ready, and the console says
 /// why. When the disk has room again the next lines are written.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class AuditFaultTests : IAsyncLifetime
 {
     private TestUpstream _upstream = null!;

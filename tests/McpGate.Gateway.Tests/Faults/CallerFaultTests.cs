@@ -6,6 +6,7 @@ using McpGate.Testing;
 namespace McpGate.Gateway.Tests.Faults;
 
 /// <summary>The caller goes away while its allowed call runs upstream: the call was decided and forwarded, so it is audited.</summary>
+[Trait("Category", "Network")]
 public sealed class CallerFaultTests : IDisposable
 {
     private readonly ManualResetEventSlim _release = new();

@@ -11,6 +11,7 @@ namespace McpGate.Gateway.Tests.Faults;
 /// in force (no denial turns into an allow, no allow into a 5xx), <c>/readyz</c> counts the refusal, the console
 /// says what is wrong.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ConfigFaultTests
 {
     public static TheoryData<string, string> BrokenConfigs => new()
@@ -30,9 +31,10 @@ public sealed class ConfigFaultTests
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl), builder => builder.Logging.AddProvider(console));
         var store = gate.Services.GetRequiredService<GateStateStore>();
         var revision = store.Current.Revision;
+        var refused = store.NextRefusalAsync();
 
         await File.WriteAllTextAsync(gate.ConfigPath, content);
-        await WaitUntilAsync(() => store.RefusedReloads > 0);
+        await refused;
         var denied = await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(31, "delete_file"));
         var allowed = await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(32, "read_file"));
         var readiness = await FaultClient.ReadinessAsync(gate);
@@ -43,19 +45,5 @@ public sealed class ConfigFaultTests
         store.Current.Revision.Should().Be(revision);
         readiness.GetProperty("policy").GetProperty("refused_reloads").GetInt64().Should().BeGreaterThan(0);
         console.Logger.Entries.Should().Contain(e => e.EventName == "PolicyReloadRefused" && e.Message.Contains("servers.json", StringComparison.Ordinal));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 15 s");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

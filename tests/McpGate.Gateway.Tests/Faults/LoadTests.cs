@@ -13,6 +13,8 @@ namespace McpGate.Gateway.Tests.Faults;
 /// the managed heap flat. 5 s in <c>dotnet test</c>; <c>fuzz/load.sh</c> runs the same test for 60 s
 /// (<c>MCPGATE_LOAD_SECONDS</c>, <c>MCPGATE_LOAD_CLIENTS</c>, default 200).
 /// </summary>
+[Trait("Category", "Network")]
+[Trait("Category", "Slow")]
 public sealed class LoadTests(ITestOutputHelper output)
 {
     private static readonly (string Token, string Tool, bool Allowed)[] s_mix =

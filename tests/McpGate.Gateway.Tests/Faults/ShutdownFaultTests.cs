@@ -9,6 +9,8 @@ namespace McpGate.Gateway.Tests.Faults;
 /// SIGTERM while calls are running: the gate stops accepting, lets the in-flight calls finish and answers them, writes
 /// their audit lines and exits 0. Runs the built <c>mcp serve</c> as a process.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class ShutdownFaultTests : IDisposable
 {
     private const int InFlight = 6;
@@ -50,7 +52,8 @@ public sealed class ShutdownFaultTests : IDisposable
         await File.WriteAllTextAsync(config, GatePolicies.Standard(upstream.McpUrl));
         var port = UnusedLoopback.Port();
         var audit = Path.Combine(_directory.FullName, "audit", "mcpgate-.jsonl");
-        await using var serve = await ServeProcess.StartAsync(_directory.FullName, config, port, audit);
+        await using var serve = McpProcess.Start(_directory.FullName, ["serve", "--config", config, "--listen", $"127.0.0.1:{port}", "--audit-log", audit]);
+        await serve.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
 
         var calls = Enumerable.Range(1, InFlight).Select(i => PostAsync(http, GatePolicies.AliceToken, FaultClient.ToolCall(100 + i, "slow_read"))).ToList();
@@ -60,9 +63,9 @@ public sealed class ShutdownFaultTests : IDisposable
         await WaitUntilRefusedAsync(http);
         _release.Set();
         var answers = await Task.WhenAll(calls);
-        var (exitCode, error) = await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var run = await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        exitCode.Should().Be(0, error);
+        run.ExitCode.Should().Be(0, run.ToString());
         answers.Should().OnlyContain(a => a.Status == HttpStatusCode.OK && a.Body.Contains("slow result"));
         denials.Should().OnlyContain(a => a.Status == HttpStatusCode.OK && a.Body.Contains("capability_denied"));
         var lines = AuditLines(Path.GetDirectoryName(audit)!);

@@ -11,6 +11,7 @@ namespace McpGate.Gateway.Tests.Faults;
 /// bounded time, the gate stays up, nothing is allowed by accident, and the audit says what happened. alice (dev:
 /// everything) makes the calls that are forwarded; bob (reader) shows that an unclassifiable tool stays denied.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class UpstreamFaultTests
 {
     private const string FastTimeouts = "\"timeouts\": { \"activitySeconds\": 1, \"discoverySeconds\": 1, \"connectSeconds\": 2 }";

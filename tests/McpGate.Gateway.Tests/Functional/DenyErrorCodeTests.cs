@@ -4,6 +4,7 @@ using ModelContextProtocol;
 namespace McpGate.Gateway.Tests.Functional;
 
 /// <summary>gateway.md §1.2 step 7: <c>gateway.denyErrorCode</c> is the code a client sees for a denial.</summary>
+[Trait("Category", "Network")]
 public sealed class DenyErrorCodeTests
 {
     [Fact]

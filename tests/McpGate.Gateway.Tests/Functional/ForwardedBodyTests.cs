@@ -10,6 +10,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// What the upstream receives for an allowed call: the bytes the gate inspected, sent from the gate's buffer with the
 /// caller's content headers and a Content-Length, however the caller framed its body.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ForwardedBodyTests
 {
     private const string Call = """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"/public/notes.txt"}}}""";

@@ -5,6 +5,7 @@ using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.Functional;
 
+[Trait("Category", "Network")]
 public sealed class ForwardedIdentityTests
 {
     private static string Policy(Uri upstream, string trusted) => $$"""

@@ -11,6 +11,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// The audit log (gateway.md §2, docs/audit.md) as real SDK clients drive the real gate: one line per decision, with
 /// the outcome the caller saw, and never a secret or an argument value.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class GateAuditTests
 {
     [Fact]
@@ -30,6 +31,7 @@ public sealed class GateAuditTests
         (Text(line, "subject"), Text(line, "auth"), Text(line, "server"), Text(line, "method"), Text(line, "tool"), Text(line, "jsonrpc_id"))
             .Should().Be(("bob", "bearer", "files", "tools/call", "delete_file", "12"));
         line.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Should().Equal("reader");
+        line.GetProperty("credential_roles").ValueKind.Should().Be(JsonValueKind.Null, "bob's token carries no role: reader comes from the config");
         (Text(line, "matched_rule"), Text(line, "access_kind")).Should().Be(("default", "write"));
         (Text(line, "classification_kind"), Text(line, "classification_source")).Should().Be(("write", "annotation"));
         line.GetProperty("classification_confidence").ValueKind.Should().Be(JsonValueKind.Number);

@@ -5,6 +5,7 @@ using ModelContextProtocol.Protocol;
 namespace McpGate.Gateway.Tests.Functional;
 
 /// <summary>Real SDK clients through the real gate to real SDK upstreams of both protocol eras.</summary>
+[Trait("Category", "Network")]
 public sealed class GateFlowTests
 {
     public static TheoryData<UpstreamEra> Eras => new() { UpstreamEra.Stateful2025, UpstreamEra.Stateless2026 };

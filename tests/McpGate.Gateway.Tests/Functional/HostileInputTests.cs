@@ -11,6 +11,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// gateway.md §1.2 steps 1–6 and 9: each hostile request is refused or answered by the gate, and the upstream never
 /// executes what the caller may not run.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class HostileInputTests : IAsyncLifetime
 {
     private TestUpstream _upstream = null!;

@@ -6,6 +6,7 @@ using ModelContextProtocol;
 
 namespace McpGate.Gateway.Tests.Functional;
 
+[Trait("Category", "Network")]
 public sealed class HotReloadTests
 {
     [Fact]
@@ -15,11 +16,11 @@ public sealed class HotReloadTests
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
         await using var bob = await GateClients.ConnectAsync(gate, GatePolicies.BobToken, UpstreamEra.Stateless2026);
         var store = gate.Services.GetRequiredService<GateStateStore>();
-        var before = store.Current.Revision;
+        var reloaded = store.NextVersionAsync();
 
         // bob becomes a dev.
         await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace("\"bob\": { \"roles\": [\"reader\"] }", "\"bob\": { \"roles\": [\"dev\"] }", StringComparison.Ordinal));
-        await WaitUntilAsync(() => store.Current.Revision > before);
+        await reloaded;
         var result = await bob.CallToolAsync("delete_file", GateClients.Args(("path", "x")));
 
         result.IsError.Should().NotBe(true);
@@ -33,9 +34,10 @@ public sealed class HotReloadTests
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
         await using var bob = await GateClients.ConnectAsync(gate, GatePolicies.BobToken, UpstreamEra.Stateless2026);
         var store = gate.Services.GetRequiredService<GateStateStore>();
+        var refused = store.NextRefusalAsync();
 
         await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace("\"access\": \"read\", \"tools\"", "\"acess\": \"read\", \"tools\"", StringComparison.Ordinal));
-        await WaitUntilAsync(() => store.RefusedReloads > 0);
+        await refused;
         var denied = () => bob.CallToolAsync("delete_file", GateClients.Args(("path", "x"))).AsTask();
         var allowed = await bob.CallToolAsync("read_file", GateClients.Args(("path", "/public/notes.txt")));
 
@@ -56,25 +58,11 @@ public sealed class HotReloadTests
         (await Faults.FaultClient.PostAsync(gate, GatePolicies.BobToken, call)).Status.Should().Be(HttpStatusCode.OK);
         (await Faults.FaultClient.PostAsync(gate, GatePolicies.BobToken, call)).Status.Should().Be(HttpStatusCode.OK);
 
-        var before = store.Current.Revision;
+        var reloaded = store.NextVersionAsync();
         await File.WriteAllTextAsync(gate.ConfigPath, GatePolicies.Standard(upstream.McpUrl).Replace($"\"{GatePolicies.BobToken}\": \"bob\",", string.Empty, StringComparison.Ordinal));
-        await WaitUntilAsync(() => store.Current.Revision > before);
+        await reloaded;
 
         (await Faults.FaultClient.PostAsync(gate, GatePolicies.BobToken, call)).Status.Should().Be(HttpStatusCode.Unauthorized);
         (await Faults.FaultClient.PostAsync(gate, GatePolicies.AliceToken, call)).Status.Should().Be(HttpStatusCode.OK);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 15 s");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

@@ -7,6 +7,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// gateway.md §1.2 step 8: every list loses what the caller may not use, whether the upstream answers
 /// <c>application/json</c> or <c>text/event-stream</c>, and the caller gets the answer in the upstream's media type.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ListFilteringTests(ListFilteringTests.Upstreams upstreams) : IClassFixture<ListFilteringTests.Upstreams>
 {
     public static TheoryData<bool> MediaTypes => new() { true, false };

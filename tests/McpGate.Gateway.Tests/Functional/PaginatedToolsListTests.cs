@@ -4,6 +4,7 @@ using McpGate.Testing;
 namespace McpGate.Gateway.Tests.Functional;
 
 /// <summary>gateway.md §1.2 step 8 for a paginated <c>tools/list</c> (two tools a page, four pages).</summary>
+[Trait("Category", "Network")]
 public sealed class PaginatedToolsListTests : IAsyncLifetime
 {
     private static readonly string[] s_bobsTools = ["read_file", "list_files", "web_search", "get_weather"];

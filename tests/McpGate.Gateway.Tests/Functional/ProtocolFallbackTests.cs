@@ -8,6 +8,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// and the client falls back to <c>initialize</c>. Through the gate that only works if the refusal reaches the client
 /// as the upstream sent it.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ProtocolFallbackTests : IAsyncLifetime
 {
     private readonly HttpClient _http = new();

@@ -4,6 +4,7 @@ using McpGate.Testing;
 namespace McpGate.Gateway.Tests.Functional;
 
 /// <summary>gateway.md §1.2 step 9 and the GET / DELETE routes: a 2025-era session's whole life through the gate.</summary>
+[Trait("Category", "Network")]
 public sealed class SessionLifecycleTests : IAsyncLifetime
 {
     private readonly HttpClient _http = new();

@@ -10,6 +10,7 @@ namespace McpGate.Gateway.Tests.Functional;
 /// <c>notifications/tools/list_changed</c> (on a 2025-era listen stream through the gate) is rediscovered, so tools
 /// added later are listed, decided and classified like the rest.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ToolListChangedTests
 {
     private static readonly TestTool s_purgeCache = new("purge_cache")

@@ -7,6 +7,9 @@ namespace McpGate.Gateway.Tests.Functional;
 /// The flows of <see cref="GateFlowTests"/> driven by the official TypeScript SDK client (npm
 /// <c>@modelcontextprotocol/sdk</c>), the client most MCP hosts embed. The script is tests/clients/typescript/flows.mjs.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
+[Trait("Category", "Slow")]
 public sealed class TypeScriptClientTests
 {
     [Fact]

@@ -10,6 +10,8 @@ namespace McpGate.Gateway.Tests.Security;
 /// a failure prints the seed; <c>MCPGATE_FUZZ_SEED</c> replays it; <c>MCPGATE_FUZZ_REQUESTS</c> makes the run long
 /// (<c>fuzz/run-property.sh --long</c>).
 /// </summary>
+[Trait("Category", "Network")]
+[Trait("Category", "Slow")]
 public sealed class GateInvariantPropertyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private HostileGate _gate = null!;

@@ -15,6 +15,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// first-member-wins reading, on generated hostile bodies. Same seed and size settings as the gate property
 /// (<see cref="FuzzSettings"/>, <c>MCPGATE_FUZZ_BODIES</c>).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class InspectorDifferentialPropertyTests(ITestOutputHelper output)
 {
     [Fact]

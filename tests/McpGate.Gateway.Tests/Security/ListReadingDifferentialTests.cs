@@ -16,6 +16,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// show must exclude what the gate hid — and the same forms unfiltered must show it, so the check can fail.
 /// </summary>
 [Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class ListReadingDifferentialTests
 {
     private const int RequestId = 7;

@@ -13,6 +13,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// target, the same id — and nothing the reader is denied may run. A variant the gate refuses runs nowhere.
 /// </summary>
 [Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class OneReadingDifferentialTests
 {
     private const string ReaderToken = "diff-reader-token";

@@ -13,6 +13,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// gate either reads the bytes as that upstream does, or refuses them. docs/security.md, "One reading".
 /// </summary>
 [Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class OneReadingTests
 {
     private const string ReaderToken = "ts-reader-token";

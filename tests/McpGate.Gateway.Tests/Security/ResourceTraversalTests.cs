@@ -16,6 +16,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// a TypeScript-SDK upstream, so a tab inside a dot segment, <c>FILE:</c>, <c>file://localhost/</c>, <c>file:/</c>
 /// or a leading control character no longer reads as something else to the gate.
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class ResourceTraversalTests : IAsyncLifetime
 {
     private HostileGate _gate = null!;

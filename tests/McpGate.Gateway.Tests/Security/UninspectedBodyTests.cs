@@ -9,6 +9,7 @@ namespace McpGate.Gateway.Tests.Security;
 /// Regression: GET and DELETE pass the gate without body inspection, and a denied call sent as their body used to
 /// reach the upstream byte for byte (the SDK ignores it; an upstream that reads bodies on any method would not).
 /// </summary>
+[Trait("Category", "Network")]
 public sealed class UninspectedBodyTests : IAsyncLifetime
 {
     private HostileGate _gate = null!;

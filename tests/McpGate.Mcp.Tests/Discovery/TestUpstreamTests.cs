@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 namespace McpGate.Mcp.Tests.Discovery;
 
 /// <summary>The test upstreams every later test relies on, checked directly with the SDK's own client.</summary>
+[Trait("Category", "Network")]
 public sealed class TestUpstreamTests
 {
     private static readonly TestClientOptions s_legacy = new() { ProtocolVersion = TestMcpClient.LegacyProtocolVersion };

@@ -5,6 +5,7 @@ using McpGate.Testing;
 
 namespace McpGate.Mcp.Tests.Discovery;
 
+[Trait("Category", "Network")]
 public sealed class ToolDiscoveryClientTests
 {
     private static readonly Dictionary<string, string> s_noHeaders = [];

@@ -1,5 +1,6 @@
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Configuration;
 
@@ -21,9 +22,9 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void ExplicitPath_WinsOverEverythingElse()
     {
-        var explicitFile = _directory.Write("explicit.json", "{}");
-        var fromEnv = _directory.Write("env.json", "{}");
-        _directory.Write("cwd/servers.json", "{}");
+        var explicitFile = _directory.WriteFile("explicit.json", "{}");
+        var fromEnv = _directory.WriteFile("env.json", "{}");
+        _directory.WriteFile("cwd/servers.json", "{}");
 
         Resolve(explicitFile, fromEnv).Should().Be(explicitFile);
     }
@@ -31,7 +32,7 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void ExplicitPath_IsResolvedAgainstTheCurrentDirectory()
     {
-        var file = _directory.Write("cwd/conf/mine.json", "{}");
+        var file = _directory.WriteFile("cwd/conf/mine.json", "{}");
 
         Resolve("conf/mine.json", null).Should().Be(file);
     }
@@ -39,7 +40,7 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void MissingExplicitPath_IsAnErrorEvenWhenOtherFilesExist()
     {
-        _directory.Write("cwd/servers.json", "{}");
+        _directory.WriteFile("cwd/servers.json", "{}");
 
         var act = () => Resolve("missing.json", null);
 
@@ -51,8 +52,8 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void EnvironmentVariable_ComesBeforeTheWorkingDirectory()
     {
-        var fromEnv = _directory.Write("env.json", "{}");
-        _directory.Write("cwd/servers.json", "{}");
+        var fromEnv = _directory.WriteFile("env.json", "{}");
+        _directory.WriteFile("cwd/servers.json", "{}");
 
         Resolve(null, fromEnv).Should().Be(fromEnv);
     }
@@ -68,8 +69,8 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void WorkingDirectoryFile_ComesBeforeTheUserFile()
     {
-        var local = _directory.Write("cwd/servers.json", "{}");
-        _directory.Write("home/.config/mcp/servers.json", "{}");
+        var local = _directory.WriteFile("cwd/servers.json", "{}");
+        _directory.WriteFile("home/.config/mcp/servers.json", "{}");
 
         Resolve(null, null).Should().Be(local);
     }
@@ -77,7 +78,7 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void UserFile_IsTheLastResort()
     {
-        var user = _directory.Write("home/.config/mcp/servers.json", "{}");
+        var user = _directory.WriteFile("home/.config/mcp/servers.json", "{}");
 
         Resolve(null, null).Should().Be(user);
     }
@@ -85,7 +86,7 @@ public sealed class ConfigLocatorTests : IDisposable
     [Fact]
     public void TildeInEnvironmentPath_IsTheHomeDirectory()
     {
-        var file = _directory.Write("home/mcp.json", "{}");
+        var file = _directory.WriteFile("home/mcp.json", "{}");
 
         Resolve(null, "~/mcp.json").Should().Be(file);
     }

@@ -45,7 +45,7 @@ public sealed class EnvironmentSubstitutionTests
 
         config.Servers["github"].Url!.Port.Should().Be(3101);
         config.Auth.BearerTokens.Single().Subject.Should().Be("bob");
-        config.Gateway.Listen.Should().Be("127.0.0.1:3101");
+        config.Gateway.Listen.ToString().Should().Be("127.0.0.1:3101");
         config.Evaluator.Evaluate(Identities.Of("x", "dev"), "github", TargetKind.Tool, "t", Classified.Read).MatchedRule.Should().Be("dev[0]");
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Evaluation;
 using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Configuration;
 
@@ -19,7 +20,7 @@ public sealed class ExampleConfigTests
         config.Servers.Keys.Should().Equal("github", "grafana", "databricks", "sentry");
         config.Servers["grafana"].Url.Should().Be(new Uri("http://127.0.0.1:3102/mcp"));
         config.Evaluator.Schema.Should().Be("role-based");
-        config.Gateway.Listen.Should().Be("127.0.0.1:8080");
+        config.Gateway.Listen.ToString().Should().Be("127.0.0.1:8080");
         config.Gateway.Audit.Path.Should().Be("./audit/mcpgate-.jsonl");
         config.Auth.Providers.Should().Equal(AuthProviderKind.Bearer);
     }

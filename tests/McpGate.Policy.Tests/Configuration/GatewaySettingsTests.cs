@@ -10,7 +10,7 @@ public sealed class GatewaySettingsTests
     {
         var gateway = Policies.Parse("""{ "mcpServers": {} }""").Gateway;
 
-        gateway.Listen.Should().Be("127.0.0.1:8080");
+        gateway.Listen.ToString().Should().Be("127.0.0.1:8080");
         gateway.DenyErrorCode.Should().Be(-32003);
         gateway.DenyAs.Should().Be(DenyStyle.Error);
         gateway.Audit.Path.Should().Be("./audit/mcpgate-.jsonl");
@@ -35,7 +35,7 @@ public sealed class GatewaySettingsTests
             }
             """).Gateway;
 
-        gateway.Listen.Should().Be("[::1]:0");
+        gateway.Listen.ToString().Should().Be("[::1]:0");
         gateway.AllowedOrigins.Should().Equal("http://localhost:6274", "https://app.example");
         gateway.DenyErrorCode.Should().Be(403);
         gateway.DenyAs.Should().Be(DenyStyle.ToolError);
@@ -66,6 +66,7 @@ public sealed class GatewaySettingsTests
     [InlineData("host:", false)]
     [InlineData("host:-1", false)]
     [InlineData("host:65536", false)]
+    [InlineData("gw.internal:8080", false)]
     public void Listen_MustBeHostAndPort(string listen, bool valid)
     {
         var act = () => Policies.Parse($$"""{ "mcpServers": {}, "gateway": { "listen": "{{listen}}" } }""");

@@ -90,6 +90,7 @@ public sealed class LoadErrorTests
         // Gateway
         { "listen without port", Gateway(""" "listen": "127.0.0.1" """), "$.gateway.listen", "is not HOST:PORT", "\"127.0.0.1:8080\"" },
         { "listen bad port", Gateway(""" "listen": "127.0.0.1:99999" """), "$.gateway.listen", "is not HOST:PORT", "\"[::1]:8080\"" },
+        { "listen host name", Gateway(""" "listen": "gw.internal:8080" """), "$.gateway.listen", "names a host, but the gate listens on an IP address", "\"0.0.0.0:8080\"" },
         { "deny code -32001", Gateway(""" "denyErrorCode": -32001 """), "$.gateway.denyErrorCode", "TypeScript SDK uses for request timeouts", "-32003" },
         { "deny code -32002", Gateway(""" "denyErrorCode": -32002 """), "$.gateway.denyErrorCode", "resource not found", "-32003" },
         { "deny code -32000", Gateway(""" "denyErrorCode": -32000 """), "$.gateway.denyErrorCode", "unauthenticated", "-32003" },
@@ -97,6 +98,7 @@ public sealed class LoadErrorTests
         { "deny code json-rpc", Gateway(""" "denyErrorCode": -32601 """), "$.gateway.denyErrorCode", "method not found", "-32003" },
         { "deny code string", Gateway(""" "denyErrorCode": "-32003" """), "$.gateway.denyErrorCode", "expected a whole number", "-32003" },
         { "denyAs typo", Gateway(""" "denyAs": "toolerror" """), "$.gateway.denyAs", "is not \"error\" or \"tool_error\"", "did you mean \"tool_error\"?" },
+        { "audit path padded", Gateway(""" "audit": { "path": " -" } """), "$.gateway.audit.path", "starts or ends with white space", "remove it: \"-\"" },
         { "retained zero", Gateway(""" "audit": { "retainedFileCount": 0 } """), "$.gateway.audit.retainedFileCount", "at least 1", "at least 1" },
         { "audit path empty", Gateway(""" "audit": { "path": "" } """), "$.gateway.audit.path", "the value is empty", "\"-\" for stdout" },
         { "max bytes zero", Gateway(""" "limits": { "maxRequestBytes": 0 } """), "$.gateway.limits.maxRequestBytes", "must be positive", "4194304" },

@@ -1,5 +1,6 @@
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Configuration;
 
@@ -114,7 +115,7 @@ public sealed class SyntaxTests
     public void Load_ReadsTheFileAndRecordsItsFullPath()
     {
         using var directory = new TempDirectory();
-        var path = directory.Write("servers.json", """{ "mcpServers": { "a": { "url": "http://127.0.0.1:1/mcp" } } }""");
+        var path = directory.WriteFile("servers.json", """{ "mcpServers": { "a": { "url": "http://127.0.0.1:1/mcp" } } }""");
 
         var config = ConfigLoader.Load(path);
 

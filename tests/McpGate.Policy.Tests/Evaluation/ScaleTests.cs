@@ -8,6 +8,7 @@ namespace McpGate.Policy.Tests.Evaluation;
 /// The deciding path must not allocate, whatever the size of the policy (the benchmark measures time; this guards
 /// the property that makes the time flat).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ScaleTests
 {
     private static readonly Lazy<PolicyEvaluator> s_large = new(() => Policies.Acl(LargeAcl(10_000)));

@@ -13,7 +13,7 @@ public static class NodePeers
     // A package of each kind the scripts import: a checkout with an older node_modules installs again.
     private static readonly string[] s_installedMarkers = [Path.Combine("@modelcontextprotocol", "sdk"), "compression"];
 
-    public static string TypeScriptDirectory { get; } = Path.Combine(RepositoryRoot(), "tests", "clients", "typescript");
+    public static string TypeScriptDirectory { get; } = Path.Combine(RepositoryFiles.Root, "tests", "clients", "typescript");
 
     public static async Task EnsureInstalledAsync()
     {
@@ -45,16 +45,5 @@ public static class NodePeers
         {
             s_install.Release();
         }
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "McpGate.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("McpGate.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using McpGate.Gateway.Audit;
 using McpGate.Gateway.Audit.Alerts;
 using McpGate.Gateway.Tests.Audit.Support;
+using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.Audit.Alerts;
 

@@ -3,7 +3,9 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Policy.Configuration.Loading;
 
-internal sealed partial class ConfigReader
+/// <summary><c>serverAuth.acl</c>: the role-based or the legacy schema (acl.md §2), turned into an <see cref="AclSpec"/>.</summary>
+internal sealed class AclSectionReader(ConfigErrorSink errors, Func<string, string?> environment, IReadOnlySet<string> declaredAliases)
+    : SectionReader(errors, environment)
 {
     private static readonly string[] s_roleBasedAclKeys = ["default", "strictClassification", "roles", "subjects"];
     private static readonly string[] s_legacyAclKeys = ["default", "rules"];
@@ -15,7 +17,7 @@ internal sealed partial class ConfigReader
     private const string GrantExample = "{ \"server\": \"github\", \"access\": \"read\" }";
 
     /// <summary>Schema detection (acl.md §2): roles/subjects → role-based; rules or neither → legacy; both → error.</summary>
-    private AclSpec? ReadAcl(JsonElement element, string path)
+    public AclSpec? Read(JsonElement element, string path)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -217,12 +219,12 @@ internal sealed partial class ConfigReader
         for (var i = 0; i < servers.Count; i++)
         {
             var name = servers[i];
-            if (name.Contains('*', StringComparison.Ordinal) || _declaredAliases.Contains(name))
+            if (name.Contains('*', StringComparison.Ordinal) || declaredAliases.Contains(name))
             {
                 continue;
             }
 
-            var close = Suggestions.Closest(name, _declaredAliases);
+            var close = Suggestions.Closest(name, declaredAliases);
             Error(
                 serverElement.ValueKind == JsonValueKind.Array ? JsonPaths.Index(serverPath, i) : serverPath,
                 $"deny grant names server \"{Shorten(name)}\", which mcpServers does not define, so it would never deny anything",

@@ -5,7 +5,8 @@ using McpGate.Policy.Globbing;
 
 namespace McpGate.Policy.Configuration.Loading;
 
-internal sealed partial class ConfigReader
+/// <summary>The <c>mcpServers</c> section: one upstream per alias, <c>url</c> or <c>command</c>, headers, <c>tool_acl</c>.</summary>
+internal sealed class ServersSectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
     // The idle-timeout keys belong to the Rust proxy's process manager; accepted (and ignored) so that a
     // servers.json shared with it still loads.
@@ -21,7 +22,7 @@ internal sealed partial class ConfigReader
         "Trailer", "Proxy-Connection", "Mcp-Session-Id", "MCP-Protocol-Version",
     };
 
-    private Dictionary<string, UpstreamConfig> ReadServers(ObjectView top)
+    public Dictionary<string, UpstreamConfig> Read(ObjectView top)
     {
         var servers = new Dictionary<string, UpstreamConfig>(StringComparer.Ordinal);
         if (!top.TryGet("mcpServers", out var element, out var path))
@@ -294,23 +295,5 @@ internal sealed partial class ConfigReader
         }
 
         return new ToolAclOverrides(new GlobList(read ?? []), new GlobList(write ?? []));
-    }
-
-    private static bool IsHeaderName(string name)
-    {
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && "!#$%&'*+-.^_`|~".IndexOf(c, StringComparison.Ordinal) < 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -1,13 +1,14 @@
 using System.Buffers;
 
-namespace McpGate.Mcp.Lists;
+namespace McpGate.Mcp.Buffers;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over an array rented from the shared pool, so rewriting a large list event
-/// allocates nothing once the pool is warm (an <see cref="ArrayBufferWriter{T}"/> would allocate, by doubling, a
-/// Large Object Heap array per call).
+/// An <see cref="IBufferWriter{T}"/> over an array rented from the shared pool, so rewriting a large list response or
+/// event allocates nothing once the pool is warm (an <see cref="ArrayBufferWriter{T}"/> would allocate, by doubling, a
+/// Large Object Heap array per call). The one pooled writer of the gate: the MCP wire code and the gateway's response
+/// rewriting both write into it.
 /// </summary>
-internal sealed class PooledByteWriter : IBufferWriter<byte>, IDisposable
+public sealed class PooledByteWriter : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer;
     private int _written;
@@ -20,6 +21,8 @@ internal sealed class PooledByteWriter : IBufferWriter<byte>, IDisposable
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+
+    public int WrittenCount => _written;
 
     public void Advance(int count)
     {

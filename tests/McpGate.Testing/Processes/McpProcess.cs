@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace McpGate.Cli.Tests.Support;
+namespace McpGate.Testing;
 
 /// <summary>What one run of the built <c>mcp</c> binary printed and returned.</summary>
-internal sealed record McpRun(int ExitCode, string Output, string Error)
+public sealed record McpRun(int ExitCode, string Output, string Error)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }
@@ -12,33 +12,30 @@ internal sealed record McpRun(int ExitCode, string Output, string Error)
 /// Runs the BUILT <c>mcp</c> (src/McpGate.Cli/bin/&lt;Configuration&gt;/net10.0/mcp.dll) as a child process, the
 /// way a user or a CI script does: real argv, real stdout/stderr, real exit code.
 /// </summary>
-internal static class McpProcess
+public static class McpProcess
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
     private static readonly Lazy<string> s_dll = new(FindDll);
 
-    private static readonly Lazy<string> s_root = new(FindRepositoryRoot);
-
     public static string DllPath => s_dll.Value;
 
-    /// <summary>The directory holding McpGate.sln.</summary>
-    public static string RepositoryRoot => s_root.Value;
-
     /// <param name="workingDirectory">Also used as HOME, so neither ./servers.json nor ~/.config/mcp is found by accident.</param>
-    public static async Task<McpRun> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="stdinFile">Piped to the process's standard input (for <c>--log -</c>), then closed.</param>
+    public static async Task<McpRun> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? stdinFile = null)
     {
-        await using var running = Start(workingDirectory, args, environment);
+        await using var running = Start(workingDirectory, args, environment, stdinFile);
         return await running.WaitForExitAsync(s_timeout);
     }
 
     /// <summary>Starts <c>mcp</c> and returns while it runs (for <c>mcp serve</c>).</summary>
-    public static RunningMcp Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static RunningMcp Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? stdinFile = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdinFile is not null,
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(DllPath);
@@ -59,20 +56,17 @@ internal static class McpProcess
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet");
-        return new RunningMcp(process, string.Join(' ', args));
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        if (stdinFile is not null)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "McpGate.sln")))
+            using (var input = File.OpenRead(stdinFile))
             {
-                return directory.FullName;
+                input.CopyTo(process.StandardInput.BaseStream);
             }
+
+            process.StandardInput.Close();
         }
 
-        throw new DirectoryNotFoundException($"No McpGate.sln above {AppContext.BaseDirectory}.");
+        return new RunningMcp(process, string.Join(' ', args));
     }
 
     private static string FindDll()
@@ -80,7 +74,7 @@ internal static class McpProcess
         // bin/<Configuration>/net10.0/ of this test assembly names the configuration the CLI was built in.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Parent?.Name ?? "Debug";
-        var dll = Path.Combine(RepositoryRoot, "src", "McpGate.Cli", "bin", configuration, testOutput.Name, "mcp.dll");
+        var dll = Path.Combine(RepositoryFiles.Root, "src", "McpGate.Cli", "bin", configuration, testOutput.Name, "mcp.dll");
         if (File.Exists(dll))
         {
             return dll;
@@ -92,7 +86,7 @@ internal static class McpProcess
 }
 
 /// <summary>An <c>mcp</c> process this test started; killed on dispose if it is still running.</summary>
-internal sealed class RunningMcp : IAsyncDisposable
+public sealed class RunningMcp : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _commandLine;

@@ -7,7 +7,9 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Policy.Configuration.Loading;
 
-internal sealed partial class ConfigReader
+/// <summary>The <c>serverAuth</c> section: identity providers (bearer tokens, forwarded headers) and the ACL.</summary>
+internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<string, string?> environment, IReadOnlySet<string> declaredAliases)
+    : SectionReader(errors, environment)
 {
     private const string Sha256Prefix = "sha256:";
 
@@ -17,7 +19,7 @@ internal sealed partial class ConfigReader
     private static readonly string[] s_forwardedKeys = ["header", "groups_header", "trustedProxies"];
     private static readonly string[] s_providerNames = ["bearer", "forwarded"];
 
-    private (AuthConfig Auth, AclSpec? Acl) ReadServerAuth(ObjectView top)
+    public (AuthConfig Auth, AclSpec? Acl) Read(ObjectView top)
     {
         if (!top.TryGet("serverAuth", out var element, out var path))
         {
@@ -55,7 +57,7 @@ internal sealed partial class ConfigReader
         AclSpec? acl = null;
         if (section.TryGet("acl", out var aclElement, out var aclPath))
         {
-            acl = ReadAcl(aclElement, aclPath);
+            acl = new AclSectionReader(Errors, Environment, declaredAliases).Read(aclElement, aclPath);
         }
 
         var auth = new AuthConfig
@@ -188,7 +190,7 @@ internal sealed partial class ConfigReader
             {
                 // A plain key is the secret itself: it never appears in a path or message.
                 entryPath = $"{tokensPath}[<token #{ordinal}>]";
-                _pathAliases.Add((entryPath, realPath));
+                Errors.AddPathAlias(entryPath, realPath);
                 hash = HashPlainToken(key, entryPath);
             }
 

@@ -1,7 +1,7 @@
 using System.Buffers;
-using McpGate.Mcp.Lists;
+using McpGate.Mcp.Buffers;
 
-namespace McpGate.Mcp.Tests.Lists;
+namespace McpGate.Mcp.Tests.Buffers;
 
 public sealed class PooledByteWriterTests
 {

@@ -4,7 +4,8 @@ using System.Text.Json;
 
 namespace McpGate.Policy.Configuration.Loading;
 
-internal sealed partial class ConfigReader
+/// <summary>The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>.</summary>
+internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
     private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts"];
     private static readonly string[] s_auditKeys = ["path", "retainedFileCount"];
@@ -14,8 +15,7 @@ internal sealed partial class ConfigReader
     // A year: longer than any sensible timeout, far from TimeSpan's limits.
     private const double MaxTimeoutSeconds = 365 * 24 * 3600;
 
-    /// <summary>The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>.</summary>
-    private GatewaySettings ReadGateway(ObjectView top)
+    public GatewaySettings Read(ObjectView top)
     {
         var defaults = GatewaySettings.Default;
         if (!top.TryGet("gateway", out var element, out var path))
@@ -106,7 +106,7 @@ internal sealed partial class ConfigReader
         };
     }
 
-    private string? ReadListen(JsonElement element, string path)
+    private ListenAddress? ReadListen(JsonElement element, string path)
     {
         const string Fix = "write HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"";
         var value = String(element, path, Fix);
@@ -115,48 +115,26 @@ internal sealed partial class ConfigReader
             return null;
         }
 
-        if (!TryParseListen(value, out _, out _))
+        if (ListenAddress.TryParse(value, out var listen, out _))
         {
-            Error(path, $"\"{Shorten(value)}\" is not HOST:PORT with a port from 0 to 65535", Fix);
+            return listen;
+        }
+
+        // Only a HOST:PORT whose host is not an address gets the address advice; anything else is a shape error.
+        var colon = value.LastIndexOf(':');
+        var port = colon > 0 ? value.AsSpan(colon + 1) : default;
+        if (colon > 0 && !value.StartsWith('[') && !value[..colon].Contains(':', StringComparison.Ordinal)
+            && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= 65535)
+        {
+            Error(
+                path,
+                $"\"{Shorten(value)}\" names a host, but the gate listens on an IP address (Kestrel binds addresses, not names)",
+                $"write an address of this machine, e.g. \"0.0.0.0:{number}\" (every IPv4 interface), \"127.0.0.1:{number}\" or \"localhost:{number}\"");
             return null;
         }
 
-        return value;
-    }
-
-    /// <summary>Splits <c>host:port</c> or <c>[ipv6]:port</c>.</summary>
-    internal static bool TryParseListen(string value, out string host, out int port)
-    {
-        host = string.Empty;
-        port = 0;
-        int colon;
-        if (value.StartsWith('['))
-        {
-            var close = value.IndexOf(']', StringComparison.Ordinal);
-            if (close < 2 || close + 1 >= value.Length || value[close + 1] != ':')
-            {
-                return false;
-            }
-
-            host = value[1..close];
-            colon = close + 1;
-        }
-        else
-        {
-            colon = value.LastIndexOf(':');
-            if (colon <= 0)
-            {
-                return false;
-            }
-
-            host = value[..colon];
-            if (host.Contains(':', StringComparison.Ordinal) || host.Any(char.IsWhiteSpace))
-            {
-                return false;
-            }
-        }
-
-        return int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
+        Error(path, $"\"{Shorten(value)}\" is not HOST:PORT with a port from 0 to 65535", Fix);
+        return null;
     }
 
     private ReadOnlyCollection<string> ReadOrigins(JsonElement element, string path)
@@ -255,7 +233,16 @@ internal sealed partial class ConfigReader
         var file = defaults.Path;
         if (audit.TryGet("path", out var pathElement, out var filePath))
         {
-            file = String(pathElement, filePath, "give a file path such as \"./audit/mcpgate-.jsonl\", or \"-\" for stdout") ?? file;
+            var value = String(pathElement, filePath, "give a file path such as \"./audit/mcpgate-.jsonl\", or \"-\" for stdout");
+            if (value is not null && value.Trim().Length != value.Length)
+            {
+                // " -" would be a file named " -" to one reader and stdout to another: refuse rather than guess.
+                Error(filePath, $"the path \"{Shorten(value)}\" starts or ends with white space", $"remove it: \"{Shorten(value.Trim())}\"");
+            }
+            else if (value is not null)
+            {
+                file = value;
+            }
         }
 
         var retained = defaults.RetainedFileCount;

@@ -1,8 +1,0 @@
-namespace McpGate.Gateway.Tests.Audit.Support;
-
-internal sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
