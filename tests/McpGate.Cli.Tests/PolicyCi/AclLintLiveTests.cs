@@ -5,6 +5,8 @@ using McpGate.Testing;
 namespace McpGate.Cli.Tests.PolicyCi;
 
 /// <summary><c>mcp acl lint</c> without a snapshot: live discovery of real SDK upstreams, one of them unreachable.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclLintLiveTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private readonly TempDirectory _directory = new();

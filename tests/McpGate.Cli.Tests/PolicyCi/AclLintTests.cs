@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGate.Cli.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.PolicyCi;
 
@@ -7,6 +8,7 @@ namespace McpGate.Cli.Tests.PolicyCi;
 /// <c>mcp acl lint</c> as a process: a clean policy with no finding, then one edit per code that triggers exactly it,
 /// found at the right line and JSON path. Tools come from a snapshot file, so no upstream runs.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class AclLintTests : IDisposable
 {
     private const string BobTokenHash = "sha256:97dd3707015dcf069cf73022ed7173b1165db6eff24b441cb57fd069a8c4e525";

@@ -10,6 +10,8 @@ namespace McpGate.Cli.Tests.PolicyCi;
 /// <c>mcp acl replay</c> over an audit log written by real traffic: SDK clients call a real SDK upstream through
 /// <c>mcp serve</c>, the gate is stopped (flushing the log), and candidate configs are replayed against what it wrote.
 /// </summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclReplayTests : IClassFixture<AclReplayTests.RecordedTraffic>
 {
     private readonly RecordedTraffic _traffic;

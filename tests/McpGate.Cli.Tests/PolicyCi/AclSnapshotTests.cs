@@ -6,6 +6,8 @@ using McpGate.Testing;
 namespace McpGate.Cli.Tests.PolicyCi;
 
 /// <summary><c>mcp acl snapshot</c> against real SDK upstreams, and <c>--tools-snapshot</c> with no upstream running.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclSnapshotTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private readonly TempDirectory _directory = new();

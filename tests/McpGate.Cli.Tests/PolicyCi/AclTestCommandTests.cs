@@ -2,10 +2,13 @@ using System.Text.Json;
 using System.Xml.Linq;
 using McpGate.Cli.Tests.Integration;
 using McpGate.Cli.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.PolicyCi;
 
 /// <summary><c>mcp acl test</c> as a process: fixtures that pass and fail, against a snapshot of real SDK upstreams.</summary>
+[Trait("Category", "Process")]
+[Trait("Category", "Network")]
 public sealed class AclTestCommandTests(UpstreamsFixture upstreams) : IClassFixture<UpstreamsFixture>, IDisposable
 {
     private const string Fixtures = """
