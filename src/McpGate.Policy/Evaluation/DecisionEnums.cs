@@ -47,4 +47,7 @@ public enum DecisionBasis
     Default,
     LegacyRule,
     LegacyDefault,
+
+    /// <summary>A resource URI that is not a URL (the WHATWG URL parser fails on it): refused, never matched.</summary>
+    InvalidUri,
 }

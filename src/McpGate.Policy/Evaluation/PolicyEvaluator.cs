@@ -1,5 +1,6 @@
 using McpGate.Policy.Classification;
 using McpGate.Policy.Evaluation.Compiled;
+using McpGate.Policy.Resources;
 
 namespace McpGate.Policy.Evaluation;
 
@@ -52,14 +53,30 @@ public sealed class PolicyEvaluator
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(target);
-        var decision = EvaluateOne(identity, server, targetKind, target, classification, explicitAccess);
-        if (targetKind != TargetKind.Resource || !decision.IsAllowed || !ResourceUriForms.MayResolveElsewhere(target))
+        if (targetKind != TargetKind.Resource || _roleBased is null)
+        {
+            // Only role-based grants read a resource URI; no-acl and legacy decide resources by their default alone.
+            return EvaluateOne(identity, server, targetKind, target, classification, explicitAccess);
+        }
+
+        // One reading: the URI is decided on its WHATWG-canonical form, which is what a TypeScript-SDK upstream acts
+        // on (tabs, FILE:, file://localhost/, %2e%2e are gone from it). A URI no upstream can read as a URL is refused.
+        var canonical = ResourceUri.Canonicalize(target);
+        if (canonical is null)
+        {
+            return new EvaluationRequest(identity, server, targetKind, target, classification, explicitAccess)
+                .Decide(Verdict.Deny, DecisionRules.InvalidUri, null, DecisionBasis.InvalidUri);
+        }
+
+        var decision = EvaluateOne(identity, server, targetKind, canonical, classification, explicitAccess);
+        if (!decision.IsAllowed || !ResourceUriForms.MayResolveElsewhere(canonical))
         {
             return decision;
         }
 
-        // A URI the upstream may resolve elsewhere (%2e%2e, /../) is allowed only when every place it can land is.
-        foreach (var form in ResourceUriForms.Of(target))
+        // A URI a C#-SDK upstream may still resolve elsewhere (..%2f, %252e) is allowed only when every place it can
+        // land is.
+        foreach (var form in ResourceUriForms.Of(canonical))
         {
             var other = EvaluateOne(identity, server, targetKind, form, classification, explicitAccess);
             if (!other.IsAllowed)
@@ -125,11 +142,21 @@ public sealed class PolicyEvaluator
         return _roleBased?.IsRoleDefined(role) ?? false;
     }
 
-    internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases) => spec switch
+    /// <exception cref="ResourcePatternException">A resource pattern has a scheme but cannot be read as a URL.</exception>
+    internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases)
     {
-        null => AllowAll,
-        RoleBasedAclSpec roleBased => new PolicyEvaluator(new RoleBasedPolicy(roleBased, aliases), null, roleBased),
-        LegacyAclSpec legacy => new PolicyEvaluator(null, new LegacyPolicy(legacy), legacy),
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "Unknown ACL schema."),
-    };
+        switch (spec)
+        {
+            case null:
+                return AllowAll;
+            case RoleBasedAclSpec roleBased:
+                // Resource patterns are canonicalised first, so evaluation and the linter (Spec) read the same patterns.
+                var canonical = ResourceGrantPatterns.Canonicalize(roleBased);
+                return new PolicyEvaluator(new RoleBasedPolicy(canonical, aliases), null, canonical);
+            case LegacyAclSpec legacy:
+                return new PolicyEvaluator(null, new LegacyPolicy(legacy), legacy);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec), spec, "Unknown ACL schema.");
+        }
+    }
 }

@@ -186,4 +186,5 @@ internal static class DecisionRules
     public const string Strict = "strict";
     public const string LegacyDefault = "legacy:default";
     public const string NoAcl = "no-acl";
+    public const string InvalidUri = "invalid-uri";
 }
