@@ -3,7 +3,7 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Policy.Configuration.Loading;
 
-/// <summary><c>serverAuth.acl</c>: the role-based or the legacy schema (acl.md §2), turned into an <see cref="AclSpec"/>.</summary>
+/// <summary><c>serverAuth.acl</c>: the role-based or the legacy schema (docs/acl.md, "The ACL: two schemas"), turned into an <see cref="AclSpec"/>.</summary>
 internal sealed class AclSectionReader(ConfigErrorSink errors, Func<string, string?> environment, IReadOnlySet<string> declaredAliases)
     : SectionReader(errors, environment)
 {
@@ -16,7 +16,7 @@ internal sealed class AclSectionReader(ConfigErrorSink errors, Func<string, stri
 
     private const string GrantExample = "{ \"server\": \"github\", \"access\": \"read\" }";
 
-    /// <summary>Schema detection (acl.md §2): roles/subjects → role-based; rules or neither → legacy; both → error.</summary>
+    /// <summary>Schema detection (docs/acl.md, "The ACL: two schemas"): roles/subjects → role-based; rules or neither → legacy; both → error.</summary>
     public AclSpec? Read(JsonElement element, string path)
     {
         if (element.ValueKind != JsonValueKind.Object)

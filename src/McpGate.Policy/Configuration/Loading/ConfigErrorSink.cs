@@ -2,7 +2,7 @@ namespace McpGate.Policy.Configuration.Loading;
 
 /// <summary>
 /// Collects the problems every section reader finds in one file, each placed at its line and column, so that all
-/// of them are reported together (acl.md §1) rather than one per edit-and-retry.
+/// of them are reported together (docs/acl.md, "Error messages") rather than one per edit-and-retry.
 /// </summary>
 internal sealed class ConfigErrorSink(string sourcePath, JsonPositionMap positions)
 {

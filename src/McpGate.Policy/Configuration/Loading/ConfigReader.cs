@@ -6,7 +6,7 @@ namespace McpGate.Policy.Configuration.Loading;
 
 /// <summary>
 /// Walks one <c>servers.json</c> document and builds a <see cref="GateConfig"/>, collecting every problem on the way
-/// (acl.md §1): all errors are reported together, each with its JSON path, position and fix. The walk never stops at
+/// (docs/acl.md, "Error messages"): all errors are reported together, each with its JSON path, position and fix. The walk never stops at
 /// the first error; the config is only built when none was found. Each top-level section has its own reader
 /// (<see cref="ServersSectionReader"/>, <see cref="ServerAuthSectionReader"/>, <see cref="GatewaySectionReader"/>);
 /// they share one <see cref="ConfigErrorSink"/>.

@@ -268,7 +268,7 @@ internal abstract class SectionReader
         return ok ? list : null;
     }
 
-    /// <summary>Glob patterns (acl.md §2.3): a non-empty list of non-empty strings, or one string when allowed.</summary>
+    /// <summary>Glob patterns (docs/acl.md, "Globs"): a non-empty list of non-empty strings, or one string when allowed.</summary>
     protected List<string>? Patterns(JsonElement element, string path, bool allowSingle, bool allowEmptyList, string emptyFix)
     {
         if (allowSingle && element.ValueKind == JsonValueKind.String)
