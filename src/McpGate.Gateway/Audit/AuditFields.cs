@@ -31,6 +31,7 @@ internal static class AuditFields
     public const string UpstreamStatus = "upstream_status";
     public const string ArgKeys = "arg_keys";
     public const string Hidden = "hidden";
+    public const string RateLimitRule = "rate_limit_rule";
 
     /// <summary>Every field, in line order.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -38,6 +39,7 @@ internal static class AuditFields
         Ts, Event, DecisionId, TraceId, JsonRpcId, Subject, Roles, Auth, Server, Method, Tool, Resource, Prompt,
         Decision, Result, MatchedRule, AccessKind, GrantAccess, ClassificationKind, ClassificationSource,
         ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden,
+        RateLimitRule,
     ];
 
     public static bool IsKnown(string name)

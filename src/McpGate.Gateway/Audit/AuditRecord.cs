@@ -24,6 +24,7 @@ internal static class AuditResults
     public const string InvalidRequest = "invalid_request";
     public const string BatchRefused = "batch_refused";
     public const string Unauthenticated = "unauthenticated";
+    public const string RateLimited = "rate_limited";
 }
 
 /// <summary>
@@ -71,4 +72,7 @@ internal sealed class AuditRecord
     public IReadOnlyList<string>? ArgKeys { get; init; }
 
     public IReadOnlyList<string>? Hidden { get; init; }
+
+    /// <summary>For <c>rate_limited</c>: the <c>gateway.rateLimits</c> rule whose bucket was empty.</summary>
+    public string? RateLimitRule { get; init; }
 }

@@ -56,6 +56,7 @@ internal sealed class AuditRecordFormatter : ITextFormatter
     private static readonly JsonEncodedText s_upstreamStatus = JsonEncodedText.Encode(AuditFields.UpstreamStatus);
     private static readonly JsonEncodedText s_argKeys = JsonEncodedText.Encode(AuditFields.ArgKeys);
     private static readonly JsonEncodedText s_hidden = JsonEncodedText.Encode(AuditFields.Hidden);
+    private static readonly JsonEncodedText s_rateLimitRule = JsonEncodedText.Encode(AuditFields.RateLimitRule);
 
     [ThreadStatic]
     private static LineBuffer? t_buffer;
@@ -201,6 +202,9 @@ internal sealed class AuditRecordFormatter : ITextFormatter
 
         WriteList(writer, s_argKeys, record.ArgKeys);
         WriteList(writer, s_hidden, record.Hidden);
+
+        // Added after the first 25 fields, so readers that index fields by position keep working.
+        WriteString(writer, s_rateLimitRule, record.RateLimitRule);
         writer.WriteEndObject();
     }
 

@@ -14,7 +14,7 @@ public sealed class AuditRecordFormatterTests
         "ts", "event", "decision_id", "trace_id", "jsonrpc_id", "subject", "roles", "auth", "server", "method", "tool",
         "resource", "prompt", "decision", "result", "matched_rule", "access_kind", "grant_access",
         "classification_kind", "classification_source", "classification_confidence", "duration_ms",
-        "upstream_status", "arg_keys", "hidden",
+        "upstream_status", "arg_keys", "hidden", "rate_limit_rule",
     ];
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class AuditRecordFormatterTests
 
         properties.Should().BeEquivalentTo(
             "Timestamp", "Event", "DecisionId", "TraceId", "JsonRpcId", "Subject", "Roles", "Auth", "Server", "Method",
-            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden");
+            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden", "RateLimitRule");
     }
 
     [Fact]
