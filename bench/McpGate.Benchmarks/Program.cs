@@ -13,16 +13,23 @@ using McpGate.Benchmarks.Classification;
 using McpGate.Benchmarks.Decisions;
 using McpGate.Benchmarks.Inspection;
 using McpGate.Benchmarks.Lists;
+using McpGate.Benchmarks.Replay;
 using Perfolizer.Horology;
 
 // McpGate.Benchmarks [--quick] [--out FILE] [--artifacts DIR] [--filter GLOB]...
 //   --quick: BenchmarkDotNet's dry job (one invocation per case): proves every benchmark runs, measures nothing.
+// McpGate.Benchmarks --replay ROWS [ROWS...]: the `mcp acl replay` engine over a generated log (see ReplayBench).
 // Writes FILE (default micro.json): one entry per case with mean/median/error in ns and allocated bytes per op.
 var quick = false;
 var inProcess = true;
 var output = "micro.json";
 var artifacts = Path.Combine(Path.GetTempPath(), "mcpgate-bdn");
 var filters = new List<string>();
+if (args.Length > 1 && args[0] == "--replay")
+{
+    return ReplayBench.Run([.. args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))]);
+}
+
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])

@@ -1,3 +1,4 @@
+using McpGate.Cli.Commands;
 using McpGate.Gateway.Hosting;
 using McpGate.SampleServer;
 
@@ -31,8 +32,8 @@ await using (upstreams)
     }
 
     Console.WriteLine();
-    var options = new GatewayRunOptions { ConfigPath = configPath, OnListening = WriteTipsAsync };
-    return await GatewayHost.RunAsync(options, Console.Out, Console.Error, CancellationToken.None);
+    var options = new GatewayRunOptions { ConfigPath = configPath };
+    return await ServeCommand.RunAsync(options, Console.Out, Console.Error, WriteTipsAsync, CancellationToken.None);
 }
 
 static async Task WriteTipsAsync(TextWriter output, string address)

@@ -29,7 +29,7 @@ internal static class McpCommand
         var help = new CommandHelp();
         root.Subcommands.Add(ServeCommand.Create(help));
         root.Subcommands.Add(AclCommand.Create(help));
-        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create(help));
 
         // The root's name is the executable's, which is "testhost" or "dotnet" in some hosts: spell it out.
         help.Add(

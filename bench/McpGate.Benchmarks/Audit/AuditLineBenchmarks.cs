@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
+using McpGate.Audit.Formatting;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Evaluation;

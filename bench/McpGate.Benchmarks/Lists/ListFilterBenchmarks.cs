@@ -19,6 +19,9 @@ namespace McpGate.Benchmarks.Lists;
 [BenchmarkCategory("list_filter")]
 public class ListFilterBenchmarks
 {
+    // The request id the filtered responses answer, read as the gate reads ids: off the wire.
+    private static readonly JsonRpcId s_requestId = JsonRpcId.TryParse("1", out var id) ? id : throw new InvalidOperationException();
+
     private const int ToolCount = 1_000;
 
     private readonly ArrayBufferWriter<byte> _output = new(ToolCount * 512);
@@ -41,10 +44,10 @@ public class ListFilterBenchmarks
         _visibility = new PolicyVisibility(config, "github", bob, toolDescriptors: null);
         _repeatVisibility = new PolicyVisibility(config, "github", bob, new ToolDescriptorMemo());
         _output.ResetWrittenCount();
-        ListResponseFilter.Filter(_json, ListKind.Tools, _repeatVisibility, _output, JsonRpcId.FromNumber(1));
+        ListResponseFilter.Filter(_json, ListKind.Tools, _repeatVisibility, _output, s_requestId);
 
         _output.ResetWrittenCount();
-        var outcome = ListResponseFilter.Filter(_json, ListKind.Tools, _visibility, _output, JsonRpcId.FromNumber(1));
+        var outcome = ListResponseFilter.Filter(_json, ListKind.Tools, _visibility, _output, s_requestId);
         if (!outcome.IsListResult || outcome.Kept is 0 or ToolCount)
         {
             throw new InvalidOperationException($"expected a partly hidden list, kept {outcome.Kept} of {ToolCount}");
@@ -61,7 +64,7 @@ public class ListFilterBenchmarks
     public int Json()
     {
         _output.ResetWrittenCount();
-        return ListResponseFilter.Filter(_json, ListKind.Tools, _visibility, _output, JsonRpcId.FromNumber(1)).Kept;
+        return ListResponseFilter.Filter(_json, ListKind.Tools, _visibility, _output, s_requestId).Kept;
     }
 
     [Benchmark]
@@ -75,7 +78,7 @@ public class ListFilterBenchmarks
     public int JsonRepeated()
     {
         _output.ResetWrittenCount();
-        return ListResponseFilter.Filter(_json, ListKind.Tools, _repeatVisibility, _output, JsonRpcId.FromNumber(1)).Kept;
+        return ListResponseFilter.Filter(_json, ListKind.Tools, _repeatVisibility, _output, s_requestId).Kept;
     }
 
     /// <summary>The same JSON scan with every tool visible: what parsing and copying cost without any policy work.</summary>
@@ -84,14 +87,14 @@ public class ListFilterBenchmarks
     public int JsonAllVisible()
     {
         _output.ResetWrittenCount();
-        return ListResponseFilter.Filter(_json, ListKind.Tools, AllVisible.Instance, _output, JsonRpcId.FromNumber(1)).Kept;
+        return ListResponseFilter.Filter(_json, ListKind.Tools, AllVisible.Instance, _output, s_requestId).Kept;
     }
 
     private Task FilterSse()
     {
         _sse.Position = 0;
         _client.SetLength(0);
-        return SseListFilter.CopyAsync(_sse, _client, JsonRpcId.FromNumber(1), ListKind.Tools, _visibility, null, false, CancellationToken.None);
+        return SseListFilter.CopyAsync(_sse, _client, s_requestId, ListKind.Tools, _visibility, null, false, CancellationToken.None);
     }
 
     private sealed class AllVisible : IListItemVisibility

@@ -11,6 +11,9 @@ namespace McpGate.Fuzz.Targets;
 /// </summary>
 internal static class ListFilterTarget
 {
+    // The request id the filtered responses answer, read as the gate reads ids: off the wire.
+    private static readonly JsonRpcId s_requestId = JsonRpcId.TryParse("7", out var id) ? id : throw new InvalidOperationException();
+
     private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 512 };
 
     public static void Run(byte[] input)
@@ -23,7 +26,7 @@ internal static class ListFilterTarget
         var kind = (ListKind)(input[0] % 4);
         var body = input.AsSpan(1);
         var output = new ArrayBufferWriter<byte>();
-        var outcome = ListResponseFilter.Filter(body, kind, FuzzVisibility.Instance, output, JsonRpcId.FromNumber(7));
+        var outcome = ListResponseFilter.Filter(body, kind, FuzzVisibility.Instance, output, s_requestId);
 
         JsonDocument document;
         try

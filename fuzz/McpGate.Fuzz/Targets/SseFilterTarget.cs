@@ -12,6 +12,9 @@ namespace McpGate.Fuzz.Targets;
 /// </summary>
 internal static class SseFilterTarget
 {
+    // The request id the filtered responses answer, read as the gate reads ids: off the wire.
+    private static readonly JsonRpcId s_numericId = JsonRpcId.TryParse("7", out var id) ? id : throw new InvalidOperationException();
+
     private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 512 };
 
     public static void Run(byte[] input)
@@ -23,7 +26,7 @@ internal static class SseFilterTarget
 
         var kind = (ListKind)(input[0] % 4);
         var stringId = (input[0] & 0x10) != 0;
-        var requestId = stringId ? JsonRpcId.FromString("a7") : JsonRpcId.FromNumber(7);
+        var requestId = stringId ? JsonRpcId.FromString("a7") : s_numericId;
         using var expectedId = JsonDocument.Parse(stringId ? "\"a7\"" : "7");
         var upstream = new ChunkedStream(input[2..], (input[1] % 13) + 1);
         using var client = new MemoryStream();

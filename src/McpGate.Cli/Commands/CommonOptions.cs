@@ -26,6 +26,13 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--tools-snapshot FILE</c>: upstream tools from a <c>mcp acl snapshot</c> file instead of live discovery.</summary>
+    public static Option<string?> ToolsSnapshot() => new("--tools-snapshot")
+    {
+        Description = "Read upstream tools from this 'mcp acl snapshot' file instead of discovering them live (no upstream needed).",
+        HelpName = "FILE",
+    };
+
     public static Option<double?> Timeout()
     {
         var option = new Option<double?>("--timeout")

@@ -4,10 +4,14 @@ using McpGate.Gateway.Hosting;
 
 namespace McpGate.Cli.Commands;
 
-/// <summary><c>mcp serve</c>: runs the gateway until SIGINT/SIGTERM, then drains and exits 0 (gateway.md §1).</summary>
-internal static class ServeCommand
+/// <summary>
+/// <c>mcp serve</c>: runs the gateway until SIGINT/SIGTERM, then drains and exits 0 (docs/cli.md, "<c>mcp serve</c>").
+/// The gateway reports how its start went (<see cref="GatewayHost"/>); this command owns the terminal: the messages,
+/// the banner and the exit code.
+/// </summary>
+public static class ServeCommand
 {
-    public static Command Create(CommandHelp help)
+    internal static Command Create(CommandHelp help)
     {
         var config = CommonOptions.Config();
         var listen = new Option<string?>("--listen")
@@ -24,6 +28,13 @@ internal static class ServeCommand
         {
             Description = "Permit a non-loopback --listen address (plain HTTP on a network: choose it knowingly).",
         };
+        var logFormatOption = new Option<string>("--log-format")
+        {
+            Description = "Diagnostics on the console: text for people, json for log collectors (compact JSON, CLEF).",
+            HelpName = "text|json",
+            DefaultValueFactory = _ => CommonOptions.Text,
+        };
+        logFormatOption.AcceptOnlyFromAmong(CommonOptions.Text, CommonOptions.Json);
 
         var command = new Command("serve", "Run the gateway in front of the configured MCP servers.")
         {
@@ -31,6 +42,7 @@ internal static class ServeCommand
             listen,
             auditLog,
             allowRemote,
+            logFormatOption,
         };
 
         command.SetAction((parseResult, cancellationToken) =>
@@ -41,14 +53,15 @@ internal static class ServeCommand
                 Listen = parseResult.GetValue(listen),
                 AuditLogPath = parseResult.GetValue(auditLog),
                 AllowRemote = parseResult.GetValue(allowRemote),
+                LogFormat = parseResult.GetValue(logFormatOption) == CommonOptions.Json ? GatewayLogFormat.Json : GatewayLogFormat.Text,
             };
             var invocation = parseResult.InvocationConfiguration;
-            return GatewayHost.RunAsync(options, invocation.Output, invocation.Error, cancellationToken);
+            return RunAsync(options, invocation.Output, invocation.Error, onListening: null, cancellationToken);
         });
 
         help.Add(
             command,
-            synopsis: "mcp serve [--config PATH] [--listen HOST:PORT] [--audit-log PATH] [--allow-remote]",
+            synopsis: "mcp serve [--config PATH] [--listen HOST:PORT] [--audit-log PATH] [--allow-remote] [--log-format text|json]",
             details: """
                 Serves POST/GET/DELETE /mcp/{alias} (Streamable HTTP to upstream {alias}, every call decided by the
                 ACL), GET /healthz and GET /readyz. Listens on loopback unless --allow-remote. Flags win over the
@@ -64,7 +77,82 @@ internal static class ServeCommand
             mcp serve --config /etc/mcpgate/servers.json --audit-log /var/log/mcpgate/audit-.jsonl
             mcp serve --listen 0.0.0.0:8080 --allow-remote
             mcp serve --audit-log - | jq 'select(.decision == "deny")'
+            mcp serve --log-format json 2>&1 | your-log-shipper
             """);
         return command;
+    }
+
+    /// <summary>Runs the gate until <paramref name="cancellationToken"/> fires or SIGINT/SIGTERM; returns the exit code.
+    /// The demo calls this too, with <paramref name="onListening"/> to print its tips after the banner.</summary>
+    public static async Task<int> RunAsync(GatewayRunOptions options, TextWriter output, TextWriter error, Func<TextWriter, string, Task>? onListening, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        var start = await GatewayHost.StartAsync(options, cancellationToken);
+        switch (start.Status)
+        {
+            case GatewayStartStatus.Started:
+                break;
+            case GatewayStartStatus.InvalidConfig:
+                // The loader's message already names the file, the JSON path and the fix.
+                await error.WriteLineAsync(start.Error);
+                return ExitCodes.Usage;
+            case GatewayStartStatus.AddressInUse:
+                await error.WriteLineAsync($"mcp serve: {start.Error}");
+                return ExitCodes.CannotListen;
+            case GatewayStartStatus.Cancelled:
+                return ExitCodes.Success;
+            default:
+                await error.WriteLineAsync($"mcp serve: {start.Error}");
+                return ExitCodes.Usage;
+        }
+
+        await using var gateway = start.Gateway!;
+
+        // With the audit log on stdout, the banner goes to stderr so stdout stays pure JSONL.
+        var console = gateway.AuditsToStdout ? error : output;
+        await WriteBannerAsync(console, gateway);
+        if (onListening is not null)
+        {
+            await onListening(console, gateway.Address);
+            await console.FlushAsync(cancellationToken);
+        }
+
+        await gateway.WaitForShutdownAsync(cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    private static async Task WriteBannerAsync(TextWriter output, RunningGateway gateway)
+    {
+        var config = gateway.Config;
+        var address = gateway.Address;
+        await output.WriteLineAsync($"McpGate listening on {address}");
+        await output.WriteLineAsync($"  policy   {Path.GetFullPath(config.SourcePath)} ({config.Evaluator.Schema} ACL; edits are reloaded live)");
+        await output.WriteLineAsync($"  audit    {gateway.AuditDestination}");
+        string? firstAlias = null;
+        foreach (var (alias, upstream) in config.Servers)
+        {
+            if (upstream.Url is null)
+            {
+                await output.WriteLineAsync($"  {alias,-12} command upstream: not proxied (stdio upstreams are not supported yet)");
+                continue;
+            }
+
+            firstAlias ??= alias;
+            await output.WriteLineAsync($"  {address}/mcp/{alias}  →  {upstream.Url}");
+        }
+
+        if (firstAlias is not null)
+        {
+            await output.WriteLineAsync();
+            await output.WriteLineAsync("Try it:");
+            await output.WriteLineAsync($"  curl -s {address}/readyz");
+            await output.WriteLineAsync($"  npx @modelcontextprotocol/inspector   # then connect (Streamable HTTP) to {address}/mcp/{firstAlias} with a bearer token");
+            await output.WriteLineAsync($"  mcp acl check --config {config.SourcePath} --subject <name> --server {firstAlias} --all-tools");
+        }
+
+        await output.FlushAsync();
     }
 }

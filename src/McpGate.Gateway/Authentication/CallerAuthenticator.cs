@@ -9,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 namespace McpGate.Gateway.Authentication;
 
 /// <summary>
-/// Runs the provider chain of <c>serverAuth.providers</c> (acl.md §1): the first provider that recognises the caller
-/// wins; none → the caller is unauthenticated. With no providers every caller is <c>anonymous</c>.
+/// Runs the provider chain of <c>serverAuth.providers</c> (docs/acl.md, "Authentication (`serverAuth`)"): the first
+/// provider that recognises the caller wins; none → the caller is unauthenticated. With no providers every caller is
+/// <c>anonymous</c>.
 /// </summary>
 internal static class CallerAuthenticator
 {

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace McpGate.Gateway.Catalog;
 
 /// <summary>
-/// The tool definitions the gate has seen per upstream (gateway.md §1.3): from the <c>tools/list</c> responses it
-/// proxies, and from its own discovery when a <c>tools/call</c> names a tool it has not seen yet. Classification is
-/// done on read with the policy version in force, so a reload that changes <c>tool_acl</c> applies at once.
+/// The tool definitions the gate has seen per upstream (docs/gateway.md, "The tool catalog"): from the
+/// <c>tools/list</c> responses it proxies, and from its own discovery when a <c>tools/call</c> names a tool it has not
+/// seen yet. Classification is done on read with the policy version in force, so a reload that changes <c>tool_acl</c>
+/// applies at once.
 /// </summary>
 internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth health, TimeProvider timeProvider, ILogger<ToolCatalog> logger)
 {
@@ -100,7 +101,8 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
 
     /// <summary>
     /// Looks a tool up, discovering the upstream's tools once if it is unknown. Concurrent callers share one discovery.
-    /// Returns null when the tool is still unknown after that refresh (decided as an unknown tool, acl.md §3).
+    /// Returns null when the tool is still unknown after that refresh (decided as an unknown tool, docs/acl.md, "How a
+    /// request is decided").
     /// </summary>
     public async ValueTask<ToolDescriptor?> ResolveAsync(UpstreamConfig upstream, string tool, TimeSpan timeout, CancellationToken cancellationToken)
     {

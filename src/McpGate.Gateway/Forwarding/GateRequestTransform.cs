@@ -9,10 +9,10 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace McpGate.Gateway.Forwarding;
 
 /// <summary>
-/// Step 2 of the gate (gateway.md §1.2): the client's credentials never reach the upstream (MCP forbids token
-/// passthrough); the upstream gets its own configured headers instead. Also hooks the response transform.
-/// The gate strips the client's headers (<see cref="StripClientCredentials"/>) before it hands the request to YARP,
-/// so YARP never copies them; the transform adds the upstream's.
+/// Step 2 of the gate (docs/gateway.md, "What the gate does to each request"): the client's credentials never reach
+/// the upstream (MCP forbids token passthrough); the upstream gets its own configured headers instead. Also hooks the
+/// response transform. The gate strips the client's headers (<see cref="StripClientCredentials"/>) before it hands the
+/// request to YARP, so YARP never copies them; the transform adds the upstream's.
 /// </summary>
 internal static class GateRequestTransform
 {

@@ -1,5 +1,5 @@
 using System.Buffers;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Inspection;
 using McpGate.Gateway.Sessions;

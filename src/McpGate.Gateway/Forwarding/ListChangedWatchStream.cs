@@ -2,8 +2,8 @@ namespace McpGate.Gateway.Forwarding;
 
 /// <summary>
 /// A pass-through response stream that notices <c>notifications/tools/list_changed</c> in what YARP relays, so the
-/// tool catalog is refreshed (gateway.md §1.3) while YARP's own copier keeps the stream's timing and flushing.
-/// The match survives the pattern being split across writes.
+/// tool catalog is refreshed (docs/gateway.md, "The tool catalog") while YARP's own copier keeps the stream's timing
+/// and flushing. The match survives the pattern being split across writes.
 /// </summary>
 internal sealed class ListChangedWatchStream(Stream inner, Action onListChanged) : Stream
 {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 
 namespace McpGate.Gateway.Forwarding;
 

@@ -1,4 +1,6 @@
-using McpGate.Gateway.Audit;
+using System.Globalization;
+using System.Net;
+using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
@@ -10,9 +12,15 @@ using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Hosting;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -24,7 +32,7 @@ namespace McpGate.Gateway.Hosting;
 /// </summary>
 internal static class GatewayApplication
 {
-    public static WebApplication Build(GateConfig config, ListenAddress listen, string? auditPathOverride, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(GateConfig config, ListenAddress listen, string? auditPathOverride, GatewayLogFormat logFormat = GatewayLogFormat.Text, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -33,17 +41,17 @@ internal static class GatewayApplication
             EnvironmentName = Environments.Production,
         });
 
+        // The audit log owns stdout when it writes there: diagnostics then go to stderr, keeping the JSONL stream pure.
+        var auditOnStdout = AuditDestination.Resolve(config.Gateway.Audit, auditPathOverride).IsStdout;
+        var diagnostics = CreateDiagnosticsLogger(logFormat, auditOnStdout);
+
+        // Serilog writes; Microsoft.Extensions.Logging still decides what is enabled (the filters below), so a category
+        // that is off costs a request nothing (hosting, for one, then starts no Activity and no scope per request).
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss ";
-        });
-        if (AuditSettings.IsStdout(auditPathOverride ?? config.Gateway.Audit.Path))
-        {
-            // The audit log owns stdout: keep diagnostics out of the JSONL stream.
-            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        }
+        // As a plain provider: Serilog's AddSerilog would also add a Trace rule for its provider that overrides every
+        // filter below (and hosting would then log, and trace, each request).
+        builder.Logging.AddProvider(new SerilogLoggerProvider(diagnostics, dispose: true));
+        builder.Services.AddSingleton(new DiagnosticContext(diagnostics));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -56,7 +64,8 @@ internal static class GatewayApplication
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // The gate enforces its own, reloadable cap while reading (gateway.md §1.2 step 4).
+            // The gate enforces its own, reloadable cap while reading (docs/gateway.md, "What the gate does to each
+            // request").
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
             if (listen.IsLocalhostName)
@@ -74,8 +83,33 @@ internal static class GatewayApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
+
+        // One line per request that failed on the gate's side (5xx: an upstream down, a crash); the rest are Debug,
+        // which is off, and the audit log already records every call.
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = diagnostics;
+            options.GetLevel = static (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error : LogEventLevel.Debug;
+        });
         app.MapMcpGate();
         return app;
+    }
+
+    /// <summary>The diagnostics pipeline: the console in <paramref name="format"/>, on stderr when the audit log has
+    /// stdout. Information and up, as Microsoft.Extensions.Logging's filters (see <see cref="Build"/>) narrow further
+    /// per category; the request logger, which writes here directly, so stays quiet below Information.</summary>
+    private static Serilog.Core.Logger CreateDiagnosticsLogger(GatewayLogFormat format, bool auditOnStdout)
+    {
+        var standardError = auditOnStdout ? LogEventLevel.Verbose : (LogEventLevel?)null;
+        var configuration = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
+        configuration = format == GatewayLogFormat.Json
+            ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: standardError)
+            : configuration.WriteTo.Console(
+                outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: standardError,
+                formatProvider: CultureInfo.InvariantCulture);
+        return configuration.CreateLogger();
     }
 
     public static IServiceCollection AddMcpGate(this IServiceCollection services, GateConfig config, ListenAddress listen, string? auditPathOverride)
@@ -95,7 +129,7 @@ internal static class GatewayApplication
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
         services.AddGatewayHealthChecks();
-        services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride);
+        services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride, config.SourcePath);
 
         services.AddReverseProxy()
             .LoadFromMemory(proxy.Routes, proxy.Clusters)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -134,7 +134,7 @@ internal static class GatewayHealthChecks
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset value) => AuditTimestamp.ToText(value);
 
     private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
     {

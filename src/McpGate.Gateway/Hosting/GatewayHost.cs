@@ -1,3 +1,4 @@
+using McpGate.Audit;
 using McpGate.Policy.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,12 +8,13 @@ using Microsoft.Extensions.Hosting;
 
 namespace McpGate.Gateway.Hosting;
 
-/// <summary>The single composition root of the gateway, used by <c>mcp serve</c> and the tests alike.</summary>
+/// <summary>
+/// Starts the gate from what <c>mcp serve</c> was told and reports the outcome; it writes nothing to the terminal
+/// and picks no exit code (the CLI does both). Built on <see cref="GatewayApplication"/>, the one composition root.
+/// </summary>
 public static class GatewayHost
 {
-    /// <summary>Runs the gate until <paramref name="cancellationToken"/> fires; returns the process exit code
-    /// (0 after a graceful drain, 2 for a bad config or listen address, 1 when the address is taken).</summary>
-    public static async Task<int> RunAsync(GatewayRunOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<GatewayStartResult> StartAsync(GatewayRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         GateConfig config;
@@ -22,82 +24,125 @@ public static class GatewayHost
         }
         catch (ConfigLoadException ex)
         {
-            await error.WriteLineAsync(ex.Message);
-            return 2;
+            return GatewayStartResult.Failed(GatewayStartStatus.InvalidConfig, ex.Message);
         }
 
         var listenText = options.Listen ?? config.Gateway.Listen;
         if (!ListenAddress.TryParse(listenText, out var listen, out var listenError))
         {
-            await error.WriteLineAsync($"mcp serve: {listenError}");
-            return 2;
+            return GatewayStartResult.Failed(GatewayStartStatus.InvalidListenAddress, listenError!);
         }
 
         if (!listen!.IsLoopback && !options.AllowRemote)
         {
-            await error.WriteLineAsync($"mcp serve: {listen} is not a loopback address. The gate speaks plain HTTP; to listen on a network anyway, add --allow-remote (and put TLS in front of it).");
-            return 2;
+            return GatewayStartResult.Failed(GatewayStartStatus.RemoteNotAllowed,
+                $"{listen} is not a loopback address. The gate speaks plain HTTP; to listen on a network anyway, add --allow-remote (and put TLS in front of it).");
         }
 
-        await using var app = GatewayApplication.Build(config, listen, options.AuditLogPath);
+        WebApplication app;
+        try
+        {
+            app = GatewayApplication.Build(config, listen, options.AuditLogPath, options.LogFormat);
+        }
+        catch (ConfigLoadException ex)
+        {
+            // gateway.audit.serilog is built with the application, so its mistakes are config mistakes too.
+            return GatewayStartResult.Failed(GatewayStartStatus.InvalidConfig, ex.Message);
+        }
+
         try
         {
             await app.StartAsync(cancellationToken);
         }
         catch (IOException ex)
         {
-            await error.WriteLineAsync($"mcp serve: cannot listen on {listen}: {ex.Message}");
-            return 1;
+            await app.DisposeAsync();
+            return GatewayStartResult.Failed(GatewayStartStatus.AddressInUse, $"cannot listen on {listen}: {ex.Message}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return 0;
+            await app.DisposeAsync();
+            return GatewayStartResult.Failed(GatewayStartStatus.Cancelled, "cancelled before the gate listened");
         }
 
-        var auditPath = options.AuditLogPath ?? config.Gateway.Audit.Path;
-
-        // With the audit log on stdout, the banner goes to stderr so stdout stays pure JSONL.
-        var console = auditPath == "-" ? error : output;
-        var address = await WriteBannerAsync(console, app, config, auditPath);
-        if (options.OnListening is { } onListening)
-        {
-            await onListening(console, address);
-            await output.FlushAsync(cancellationToken);
-        }
-
-        await app.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? listen.ToString();
+        var audit = app.Services.GetRequiredService<IAuditHealth>();
+        return GatewayStartResult.Running(new RunningGateway(app, config, address, audit.Destination));
     }
+}
 
-    private static async Task<string> WriteBannerAsync(TextWriter output, WebApplication app, GateConfig config, string auditPath)
+/// <summary>How <see cref="GatewayHost.StartAsync"/> ended.</summary>
+public enum GatewayStartStatus
+{
+    /// <summary>Listening: <see cref="GatewayStartResult.Gateway"/> is set.</summary>
+    Started,
+
+    /// <summary>The config could not be found or loaded; the message names the file, the JSON path and the fix.</summary>
+    InvalidConfig,
+
+    /// <summary><c>--listen</c> or <c>gateway.listen</c> is not <c>HOST:PORT</c>.</summary>
+    InvalidListenAddress,
+
+    /// <summary>A non-loopback address without <c>--allow-remote</c>.</summary>
+    RemoteNotAllowed,
+
+    /// <summary>The address is taken (or cannot be bound).</summary>
+    AddressInUse,
+
+    /// <summary>Stopped before it listened.</summary>
+    Cancelled,
+}
+
+public sealed class GatewayStartResult
+{
+    private GatewayStartResult(GatewayStartStatus status, string? error, RunningGateway? gateway)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
-        await output.WriteLineAsync($"McpGate listening on {address}");
-        await output.WriteLineAsync($"  policy   {Path.GetFullPath(config.SourcePath)} ({config.Evaluator.Schema} ACL; edits are reloaded live)");
-        await output.WriteLineAsync($"  audit    {(auditPath == "-" ? "stdout" : Path.GetFullPath(auditPath))}");
-        string? firstAlias = null;
-        foreach (var (alias, upstream) in config.Servers)
-        {
-            if (upstream.Url is null)
-            {
-                await output.WriteLineAsync($"  {alias,-12} command upstream: not proxied (stdio upstreams are not supported yet)");
-                continue;
-            }
-
-            firstAlias ??= alias;
-            await output.WriteLineAsync($"  {address}/mcp/{alias}  →  {upstream.Url}");
-        }
-
-        if (firstAlias is not null)
-        {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync("Try it:");
-            await output.WriteLineAsync($"  curl -s {address}/readyz");
-            await output.WriteLineAsync($"  npx @modelcontextprotocol/inspector   # then connect (Streamable HTTP) to {address}/mcp/{firstAlias} with a bearer token");
-            await output.WriteLineAsync($"  mcp acl check --config {config.SourcePath} --subject <name> --server {firstAlias} --all-tools");
-        }
-
-        await output.FlushAsync();
-        return address;
+        Status = status;
+        Error = error;
+        Gateway = gateway;
     }
+
+    public GatewayStartStatus Status { get; }
+
+    /// <summary>What went wrong, for a person; null once started.</summary>
+    public string? Error { get; }
+
+    /// <summary>The listening gate, when <see cref="Status"/> is <see cref="GatewayStartStatus.Started"/>.</summary>
+    public RunningGateway? Gateway { get; }
+
+    internal static GatewayStartResult Failed(GatewayStartStatus status, string error) => new(status, error, null);
+
+    internal static GatewayStartResult Running(RunningGateway gateway) => new(GatewayStartStatus.Started, null, gateway);
+}
+
+/// <summary>A gate that listens: what it serves, and a way to wait for its graceful stop.</summary>
+public sealed class RunningGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    internal RunningGateway(WebApplication app, GateConfig config, string address, string auditDestination)
+    {
+        _app = app;
+        Config = config;
+        Address = address;
+        AuditDestination = auditDestination;
+    }
+
+    /// <summary>The address it listens on, e.g. <c>http://127.0.0.1:8080</c>.</summary>
+    public string Address { get; }
+
+    /// <summary>The config it loaded at start (reloads do not change this value).</summary>
+    public GateConfig Config { get; }
+
+    /// <summary>Where audit lines go: the full file pattern, or <c>stdout</c>.</summary>
+    public string AuditDestination { get; }
+
+    /// <summary>True when audit lines go to standard output, which then carries nothing else.</summary>
+    public bool AuditsToStdout => AuditDestination == McpGate.Audit.AuditDestination.Stdout.Description;
+
+    /// <summary>Completes after SIGINT/SIGTERM (or <paramref name="cancellationToken"/>) once in-flight requests have
+    /// drained.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

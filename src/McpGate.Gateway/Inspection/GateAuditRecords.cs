@@ -1,4 +1,4 @@
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Policy.Evaluation;
 
@@ -16,6 +16,7 @@ internal static class GateAuditRecords
         JsonRpcId = message.Id.ToAuditString(),
         Subject = gate.Identity.Subject,
         Roles = gate.State.Config.Evaluator.EffectiveRoles(gate.Identity),
+        CredentialRoles = gate.Identity.Roles,
         Auth = gate.Identity.Auth.ToWire(),
         Server = gate.Upstream.Alias,
         Method = message.Method,
@@ -38,6 +39,7 @@ internal static class GateAuditRecords
         JsonRpcId = message?.Id.ToAuditString(),
         Subject = gate.Identity.Subject,
         Roles = gate.State.Config.Evaluator.EffectiveRoles(gate.Identity),
+        CredentialRoles = gate.Identity.Roles,
         Auth = gate.Identity.Auth.ToWire(),
         Server = gate.Upstream.Alias,
         Method = message?.Method,
@@ -62,6 +64,7 @@ internal static class GateAuditRecords
         JsonRpcId = gate.Message?.Id.ToAuditString(),
         Subject = gate.Identity.Subject,
         Roles = gate.State.Config.Evaluator.EffectiveRoles(gate.Identity),
+        CredentialRoles = gate.Identity.Roles,
         Auth = gate.Identity.Auth.ToWire(),
         Server = gate.Upstream.Alias,
         Method = gate.Message?.Method,

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;

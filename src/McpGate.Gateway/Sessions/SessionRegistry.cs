@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace McpGate.Gateway.Sessions;
 
 /// <summary>
-/// Binds each upstream <c>Mcp-Session-Id</c> to the subject that initialized it through the gate (gateway.md §1.2
-/// step 9; MCP security best practices, "session hijacking"). A session id the gate did not see created, or one
-/// presented by another subject, is refused with 404 so the client starts over with <c>initialize</c>.
+/// Binds each upstream <c>Mcp-Session-Id</c> to the subject that initialized it through the gate (docs/gateway.md,
+/// "What the gate does to each request"; MCP security best practices, "session hijacking"). A session id the gate did
+/// not see created, or one presented by another subject, is refused with 404 so the client starts over with
+/// <c>initialize</c>.
 /// </summary>
 internal sealed class SessionRegistry(TimeProvider timeProvider)
 {

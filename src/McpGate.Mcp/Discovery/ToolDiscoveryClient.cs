@@ -42,8 +42,48 @@ public sealed class ToolDiscoveryClient
     /// </summary>
     /// <exception cref="DiscoveryException">The upstream could not be reached, timed out, or answered badly.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public async Task<DiscoveredCatalog> DiscoverAsync(string serverAlias, Uri url,
-        IReadOnlyDictionary<string, string> headers, TimeSpan timeout, CancellationToken ct)
+    public Task<DiscoveredCatalog> DiscoverAsync(string serverAlias, Uri url,
+        IReadOnlyDictionary<string, string> headers, TimeSpan timeout, CancellationToken ct) =>
+        WithClientAsync(serverAlias, url, headers, timeout, async (client, token) =>
+        {
+            var tools = await client.ListToolsAsync(cancellationToken: token);
+            var descriptors = new List<ToolDescriptor>(tools.Count);
+            foreach (var tool in tools)
+            {
+                descriptors.Add(ToDescriptor(tool.ProtocolTool));
+            }
+
+            return new DiscoveredCatalog(serverAlias, descriptors, client.NegotiatedProtocolVersion, client.ServerInfo?.Name);
+        }, ct);
+
+    /// <summary>
+    /// Everything <c>mcp acl snapshot</c> records of one upstream: every tool as the protocol describes it, and the
+    /// prompts, resources and resource templates when the upstream declares those capabilities (empty otherwise).
+    /// </summary>
+    /// <exception cref="DiscoveryException">The upstream could not be reached, timed out, or answered badly.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public Task<DiscoveredSurface> DiscoverSurfaceAsync(string serverAlias, Uri url,
+        IReadOnlyDictionary<string, string> headers, TimeSpan timeout, CancellationToken ct) =>
+        WithClientAsync(serverAlias, url, headers, timeout, async (client, token) =>
+        {
+            var tools = await client.ListToolsAsync(cancellationToken: token);
+            var capabilities = client.ServerCapabilities;
+            IList<McpClientPrompt> prompts = capabilities?.Prompts is null ? [] : await client.ListPromptsAsync(cancellationToken: token);
+            IList<McpClientResource> resources = capabilities?.Resources is null ? [] : await client.ListResourcesAsync(cancellationToken: token);
+            IList<McpClientResourceTemplate> templates = capabilities?.Resources is null ? [] : await client.ListResourceTemplatesAsync(cancellationToken: token);
+            return new DiscoveredSurface(
+                serverAlias,
+                [.. tools.Select(t => t.ProtocolTool)],
+                [.. prompts.Select(p => p.ProtocolPrompt)],
+                [.. resources.Select(r => r.ProtocolResource)],
+                [.. templates.Select(t => t.ProtocolResourceTemplate)],
+                client.NegotiatedProtocolVersion,
+                client.ServerInfo?.Name);
+        }, ct);
+
+    /// <summary>Connects, runs <paramref name="work"/> and ends the session; <paramref name="timeout"/> covers it all.</summary>
+    private async Task<T> WithClientAsync<T>(string serverAlias, Uri url,
+        IReadOnlyDictionary<string, string> headers, TimeSpan timeout, Func<McpClient, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(serverAlias);
         ArgumentNullException.ThrowIfNull(url);
@@ -77,15 +117,7 @@ public sealed class ToolDiscoveryClient
                 new McpClientOptions { ClientInfo = s_clientInfo, InitializationTimeout = timeout },
                 _loggerFactory,
                 deadline.Token);
-            var tools = await client.ListToolsAsync(cancellationToken: deadline.Token);
-
-            var descriptors = new List<ToolDescriptor>(tools.Count);
-            foreach (var tool in tools)
-            {
-                descriptors.Add(ToDescriptor(tool.ProtocolTool));
-            }
-
-            return new DiscoveredCatalog(serverAlias, descriptors, client.NegotiatedProtocolVersion, client.ServerInfo?.Name);
+            return await work(client, deadline.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

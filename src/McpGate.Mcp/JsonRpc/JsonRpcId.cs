@@ -46,8 +46,6 @@ public readonly struct JsonRpcId : IEquatable<JsonRpcId>
     /// <summary>The exact JSON text of the id (<c>7</c>, <c>"abc"</c> with its quotes, <c>null</c>); null when absent.</summary>
     public string? RawJson => _raw;
 
-    public static JsonRpcId FromNumber(long value) => new(value.ToString(CultureInfo.InvariantCulture), KindNumber);
-
     public static JsonRpcId FromString(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -4,10 +4,10 @@ using System.Text.Unicode;
 namespace McpGate.Mcp.JsonRpc;
 
 /// <summary>
-/// Strict, allocation-light inspection of a Streamable HTTP POST body (gateway.md §1.2 step 5). The gate decides on
-/// what this returns and then forwards exactly the inspected bytes, so anything another JSON parser could read
-/// differently (duplicate members, escapes, invalid UTF-8, trailing data) is refused here rather than guessed at.
-/// Never throws for any input.
+/// Strict, allocation-light inspection of a Streamable HTTP POST body (docs/gateway.md, "What the gate does to each
+/// request"). The gate decides on what this returns and then forwards exactly the inspected bytes, so anything another
+/// JSON parser could read differently (duplicate members, escapes, invalid UTF-8, trailing data) is refused here
+/// rather than guessed at. Never throws for any input.
 /// </summary>
 public static partial class JsonRpcInspector
 {

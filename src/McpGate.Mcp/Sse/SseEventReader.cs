@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text;
 
 namespace McpGate.Mcp.Sse;
@@ -19,7 +18,6 @@ public sealed class SseEventReader : IDisposable
     private const int InitialBufferSize = 16 * 1024;
 
     private readonly Stream _stream;
-    private readonly bool _ownsStream;
     private readonly int _maxEventBytes;
     private readonly List<LineRange> _lines = [];
 
@@ -34,21 +32,10 @@ public sealed class SseEventReader : IDisposable
     private bool _borrow;
 
     public SseEventReader(Stream stream, int maxEventBytes = DefaultMaxEventBytes)
-        : this(stream, ownsStream: false, maxEventBytes)
-    {
-    }
-
-    public SseEventReader(PipeReader reader, int maxEventBytes = DefaultMaxEventBytes)
-        : this(reader?.AsStream(leaveOpen: true) ?? throw new ArgumentNullException(nameof(reader)), ownsStream: true, maxEventBytes)
-    {
-    }
-
-    private SseEventReader(Stream stream, bool ownsStream, int maxEventBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 16);
         _stream = stream;
-        _ownsStream = ownsStream;
         _maxEventBytes = maxEventBytes;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxEventBytes));
     }
@@ -106,11 +93,6 @@ public sealed class SseEventReader : IDisposable
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        if (_ownsStream)
-        {
-            _stream.Dispose();
         }
     }
 

@@ -1,20 +1,11 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 
 namespace McpGate.Mcp.Sse;
 
-/// <summary>Writes SSE events: unchanged, with replaced data, or new.</summary>
+/// <summary>Writes an SSE event with its data replaced (the list filter's rewrite); everything else of it stays as
+/// received.</summary>
 public static class SseWriter
 {
-    /// <summary>Writes the event exactly as it was received.</summary>
-    public static void Write(IBufferWriter<byte> output, SseEvent sseEvent)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(sseEvent);
-        output.Write(sseEvent.Raw.Span);
-    }
-
     /// <summary>
     /// Writes <paramref name="original"/> with its data replaced by <paramref name="data"/>: every other line
     /// (id, event, retry, comments, unknown fields) and every line ending stays as received, in order; the new data
@@ -53,43 +44,6 @@ public static class SseWriter
         output.Write(blank);
     }
 
-    /// <summary>Writes a new event with LF line endings.</summary>
-    public static void WriteEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> data, string? eventType = null, string? id = null, long? retry = null)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (eventType is not null)
-        {
-            WriteField(output, "event: "u8, SingleLine(eventType, nameof(eventType)));
-        }
-
-        if (id is not null)
-        {
-            if (id.Contains('\0', StringComparison.Ordinal))
-            {
-                throw new ArgumentException("An SSE event id cannot contain NUL.", nameof(id));
-            }
-
-            WriteField(output, "id: "u8, SingleLine(id, nameof(id)));
-        }
-
-        if (retry is { } milliseconds)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(milliseconds, nameof(retry));
-            WriteField(output, "retry: "u8, milliseconds.ToString(CultureInfo.InvariantCulture));
-        }
-
-        WriteDataLines(output, data, leadingSpace: true, "\n"u8);
-        output.Write("\n"u8);
-    }
-
-    /// <summary>Writes a comment block (<c>: text</c> and a blank line), e.g. a keep-alive.</summary>
-    public static void WriteComment(IBufferWriter<byte> output, string text)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        WriteField(output, ": "u8, SingleLine(text, nameof(text)));
-        output.Write("\n"u8);
-    }
-
     private static void WriteDataLines(IBufferWriter<byte> output, ReadOnlySpan<byte> data, bool leadingSpace, ReadOnlySpan<byte> terminator)
     {
         var prefix = leadingSpace ? "data: "u8 : "data:"u8;
@@ -109,26 +63,6 @@ public static class SseWriter
             var skip = data[index] == (byte)'\r' && index + 1 < data.Length && data[index + 1] == (byte)'\n' ? 2 : 1;
             data = data[(index + skip)..];
         }
-    }
-
-    private static void WriteField(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, string value)
-    {
-        output.Write(prefix);
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
-        var written = Encoding.UTF8.GetBytes(value, span);
-        output.Advance(written);
-        output.Write("\n"u8);
-    }
-
-    private static string SingleLine(string value, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(value, parameterName);
-        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
-        {
-            throw new ArgumentException("An SSE field value cannot contain a line break.", parameterName);
-        }
-
-        return value;
     }
 
     private static int TerminatorLength(ReadOnlySpan<byte> line)

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace McpGate.Policy.Classification;
 
 /// <summary>
-/// Verdicts of steps 2–4 per (server, tool, content hash) (acl.md §4). Bounded: when full it is
+/// Verdicts of steps 2–4 per (server, tool, content hash) (docs/classifier.md, "The cache"). Bounded: when full it is
 /// cleared, so an upstream that keeps renaming or rewording tools cannot grow it without limit.
 /// </summary>
 /// <remarks>

@@ -2,11 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace McpGate.Policy.Classification;
 
-/// <summary>One description pattern of acl.md §4 step 3 and its weight.</summary>
+/// <summary>One description pattern of docs/classifier.md, "3. Scoring" and its weight.</summary>
 internal sealed record DescriptionPattern(string Pattern, int Weight, Regex Regex);
 
 /// <summary>
-/// Description phrases (acl.md §4 step 3), matched case-insensitively. Each pattern counts once
+/// Description phrases (docs/classifier.md, "3. Scoring"), matched case-insensitively. Each pattern counts once
 /// however often it occurs, so a long description cannot outvote the name by repetition.
 /// </summary>
 internal static partial class DescriptionSignals
@@ -39,7 +39,7 @@ internal static partial class DescriptionSignals
     private const string PostsText = @"\bposts?\b";
     private const string UploadsText = @"\buploads?\b";
 
-    /// <summary>In the order of acl.md §4, which is also the order of the reasons.</summary>
+    /// <summary>In the order of docs/classifier.md, "The four steps", which is also the order of the reasons.</summary>
     public static readonly DescriptionPattern[] Patterns =
     [
         new(ReadOnlyText, 4, ReadOnly()),

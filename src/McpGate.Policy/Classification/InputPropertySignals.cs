@@ -1,7 +1,7 @@
 namespace McpGate.Policy.Classification;
 
 /// <summary>
-/// Input-schema property names (acl.md §4 step 3): paging and filtering suggest a read, a free-form
+/// Input-schema property names (docs/classifier.md, "3. Scoring"): paging and filtering suggest a read, a free-form
 /// body suggests a write. Names are compared lower-cased and each property counts.
 /// </summary>
 internal static class InputPropertySignals

@@ -1,6 +1,7 @@
 namespace McpGate.Policy.Classification;
 
-/// <summary>The tool-name word lists of acl.md §4 step 3: each READ token +1, each WRITE token −2.</summary>
+/// <summary>The tool-name word lists of docs/classifier.md, "3. Scoring": each READ token +1, each WRITE token
+/// −2.</summary>
 internal static class NameSignals
 {
     public const int ReadWeight = 1;

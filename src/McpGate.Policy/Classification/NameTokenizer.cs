@@ -1,7 +1,7 @@
 namespace McpGate.Policy.Classification;
 
 /// <summary>
-/// Splits a tool name into tokens (acl.md §4 step 3): on <c>_ - . space</c> and at case changes,
+/// Splits a tool name into tokens (docs/classifier.md, "3. Scoring"): on <c>_ - . space</c> and at case changes,
 /// keeping acronyms together (<c>HTTPRequest</c> → <c>HTTP</c>, <c>Request</c>).
 /// </summary>
 /// <remarks>

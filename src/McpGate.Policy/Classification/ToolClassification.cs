@@ -1,7 +1,8 @@
 namespace McpGate.Policy.Classification;
 
 /// <summary>
-/// The classifier's verdict for one tool (acl.md §4). Immutable and shared: the classifier caches it.
+/// The classifier's verdict for one tool (docs/classifier.md, "The four steps"). Immutable and shared: the classifier
+/// caches it.
 /// </summary>
 /// <param name="Kind">read, write or ambiguous.</param>
 /// <param name="Source">The step that decided.</param>

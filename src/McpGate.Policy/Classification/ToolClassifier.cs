@@ -5,8 +5,8 @@ using McpGate.Policy.Globbing;
 namespace McpGate.Policy.Classification;
 
 /// <summary>
-/// Classifies a tool as read, write or ambiguous (acl.md §4). The first step that answers wins:
-/// the server's <c>tool_acl</c> override, then the tool's annotations, then a score over its name,
+/// Classifies a tool as read, write or ambiguous (docs/classifier.md, "The four steps"). The first step that answers
+/// wins: the server's <c>tool_acl</c> override, then the tool's annotations, then a score over its name,
 /// description and input properties, then the ambiguous fallback.
 /// </summary>
 /// <remarks>
@@ -143,7 +143,7 @@ public sealed class ToolClassifier
             ToolKind.Ambiguous, ClassificationSource.Fallback, FallbackConfidence, signals.AsReadOnly(), Conflict: false, score);
     }
 
-    /// <summary>min(1, max(0.5, |score| / 10)) (acl.md §4 step 3).</summary>
+    /// <summary>min(1, max(0.5, |score| / 10)) (docs/classifier.md, "Confidence").</summary>
     internal static double ScoreConfidence(int score) => Math.Min(1.0, Math.Max(0.5, Math.Abs(score) / 10.0));
 
     private static ToolClassification FromAnnotation(ToolKind kind, List<string> reasons, int score, List<string> signals)

@@ -1,6 +1,7 @@
 namespace McpGate.Policy.Classification;
 
-/// <summary>How a tool is seen (acl.md §4). Ambiguous is treated as write by the evaluator.</summary>
+/// <summary>How a tool is seen (docs/classifier.md, "The four steps"). Ambiguous is treated as write by the
+/// evaluator.</summary>
 public enum ToolKind
 {
     Read,
@@ -8,7 +9,7 @@ public enum ToolKind
     Ambiguous,
 }
 
-/// <summary>Which classifier step gave the answer (acl.md §4).</summary>
+/// <summary>Which classifier step gave the answer (docs/classifier.md, "The four steps").</summary>
 public enum ClassificationSource
 {
     Override,

@@ -1,10 +1,14 @@
+using System.Text;
+using System.Text.Json;
 using McpGate.Policy.Configuration.Loading;
+using McpGate.Policy.Evaluation.Compiled;
 
 namespace McpGate.Policy.Configuration;
 
 /// <summary>
-/// Loads <c>servers.json</c> (acl.md §1) into an immutable, pre-compiled <see cref="GateConfig"/>. <c>mcp serve</c>
-/// and <c>mcp acl check</c> both load through here, so they always agree on what a file means.
+/// Loads <c>servers.json</c> (docs/acl.md, "The file at a glance") into an immutable, pre-compiled <see
+/// cref="GateConfig"/>. <c>mcp serve</c> and <c>mcp acl check</c> both load through here, so they always agree on what
+/// a file means.
 /// </summary>
 public static class ConfigLoader
 {
@@ -46,6 +50,34 @@ public static class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(sourcePath);
-        return new ConfigReader(sourcePath, environment ?? Environment.GetEnvironmentVariable).Read(json);
+        try
+        {
+            return new ConfigReader(sourcePath, environment ?? Environment.GetEnvironmentVariable).Read(json);
+        }
+        catch (ResourcePatternException exception)
+        {
+            // Raised when the ACL is compiled (after the reader found no error): located here, in the file's terms.
+            throw new ConfigLoadException(sourcePath, ResourcePatternErrors(json, exception.Errors));
+        }
+    }
+
+    private static List<ConfigError> ResourcePatternErrors(string json, IReadOnlyList<ResourcePatternError> errors)
+    {
+        var positions = JsonPositionMap.Build(
+            Encoding.UTF8.GetBytes(json),
+            new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var acl = JsonPaths.Property(JsonPaths.Property(JsonPaths.Root, "serverAuth"), "acl");
+        var result = new List<ConfigError>(errors.Count);
+        foreach (var error in errors)
+        {
+            var owner = error.Owner == GrantOwner.Role
+                ? JsonPaths.Property(JsonPaths.Property(acl, "roles"), error.Name)
+                : JsonPaths.Property(JsonPaths.Property(JsonPaths.Property(acl, "subjects"), error.Name), "extra");
+            var path = JsonPaths.Index(JsonPaths.Property(JsonPaths.Index(owner, error.GrantIndex), "resources"), error.PatternIndex);
+            var position = positions.Find(path);
+            result.Add(new ConfigError(path, error.Message, error.Fix, position?.Line, position?.Column));
+        }
+
+        return result;
     }
 }

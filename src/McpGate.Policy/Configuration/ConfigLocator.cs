@@ -3,7 +3,8 @@ using McpGate.Policy.Configuration.Loading;
 namespace McpGate.Policy.Configuration;
 
 /// <summary>
-/// Finds the config file (acl.md §1), first found wins: <c>--config PATH</c>; <c>$MCP_CONFIG_PATH</c>;
+/// Finds the config file (docs/acl.md, "Where the file is"), first found wins: <c>--config PATH</c>;
+/// <c>$MCP_CONFIG_PATH</c>;
 /// <c>./servers.json</c>; <c>~/.config/mcp/servers.json</c>.
 /// </summary>
 public static class ConfigLocator

@@ -4,8 +4,8 @@ using McpGate.Policy.Evaluation;
 namespace McpGate.Policy.Configuration;
 
 /// <summary>
-/// A loaded, validated and pre-compiled <c>servers.json</c> (acl.md §1). Immutable: a reload builds a new one
-/// and swaps it in whole, so a request is always decided under one version.
+/// A loaded, validated and pre-compiled <c>servers.json</c> (docs/acl.md, "The file at a glance"). Immutable: a reload
+/// builds a new one and swaps it in whole, so a request is always decided under one version.
 /// </summary>
 public sealed class GateConfig
 {
@@ -18,7 +18,7 @@ public sealed class GateConfig
 
     public required GatewaySettings Gateway { get; init; }
 
-    /// <summary>The compiled ACL and the evaluator over it (acl.md §2–3).</summary>
+    /// <summary>The compiled ACL and the evaluator over it (docs/acl.md, "How a request is decided").</summary>
     public required PolicyEvaluator Evaluator { get; init; }
 }
 

@@ -4,7 +4,7 @@ namespace McpGate.Policy.Configuration;
 
 public enum DenyStyle
 {
-    /// <summary>A JSON-RPC error (gateway.md §1.2 step 7).</summary>
+    /// <summary>A JSON-RPC error (docs/gateway.md, "What the gate does to each request").</summary>
     Error,
 
     /// <summary>A <c>CallToolResult</c> with <c>isError: true</c> for denied <c>tools/call</c>, so a model can read why.</summary>
@@ -56,4 +56,8 @@ public sealed class AuditSettings
 
     /// <summary>How many daily files to keep.</summary>
     public int RetainedFileCount { get; init; } = 31;
+
+    /// <summary><c>gateway.audit.serilog</c>: extra, best-effort audit sinks in Serilog's configuration shape, as
+    /// raw JSON (McpGate.Audit builds them); null for none.</summary>
+    public string? Serilog { get; init; }
 }

@@ -1,9 +1,11 @@
 namespace McpGate.Policy.Evaluation;
 
-/// <summary>A validated, not yet compiled <c>serverAuth.acl</c> (acl.md §2): what the loader hands the evaluator.</summary>
+/// <summary>A validated, not yet compiled <c>serverAuth.acl</c> (docs/acl.md, "The ACL: two schemas"): what the loader
+/// hands the evaluator.</summary>
 internal abstract record AclSpec;
 
-/// <summary>One grant (acl.md §2.1). A null target list means the grant does not list that kind.</summary>
+/// <summary>One grant (docs/acl.md, "Role-based ACL"). A null target list means the grant does not list that
+/// kind.</summary>
 /// <param name="Id"><c>&lt;role&gt;[&lt;i&gt;]</c> or <c>&lt;subject&gt;.extra[&lt;i&gt;]</c>.</param>
 /// <param name="Index">Position within its role or extras list (0-based).</param>
 internal sealed record GrantSpec(
@@ -27,7 +29,8 @@ internal sealed record RoleBasedAclSpec(
     IReadOnlyList<RoleSpec> Roles,
     IReadOnlyList<SubjectSpec> Subjects) : AclSpec;
 
-/// <summary>One legacy rule (acl.md §2.2); <see cref="Tools"/> globs match <c>&lt;alias&gt;__&lt;tool&gt;</c>.</summary>
+/// <summary>One legacy rule (docs/acl.md, "Legacy ACL"); <see cref="Tools"/> globs match
+/// <c>&lt;alias&gt;__&lt;tool&gt;</c>.</summary>
 internal sealed record LegacyRuleSpec(
     int Index,
     IReadOnlyList<string> Subjects,

@@ -3,8 +3,8 @@ using McpGate.Policy.Classification;
 namespace McpGate.Policy.Evaluation;
 
 /// <summary>
-/// The one value (acl.md §3.1) computed once by <see cref="PolicyEvaluator"/> and threaded unchanged into the
-/// gate's response, the audit record and the CLI. A struct of references that already exist, so deciding
+/// The one value (docs/acl.md, "The decision") computed once by <see cref="PolicyEvaluator"/> and threaded unchanged
+/// into the gate's response, the audit record and the CLI. A struct of references that already exist, so deciding
 /// allocates nothing; <see cref="Reason"/> is formatted only when someone reads it.
 /// </summary>
 public readonly record struct Decision(

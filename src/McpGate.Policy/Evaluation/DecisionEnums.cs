@@ -6,7 +6,7 @@ public enum Verdict
     Deny,
 }
 
-/// <summary>The access a request needs: read or write (acl.md §3 step 3).</summary>
+/// <summary>The access a request needs: read or write (docs/acl.md, "How a request is decided").</summary>
 public enum AccessKind
 {
     Read,
@@ -47,4 +47,7 @@ public enum DecisionBasis
     Default,
     LegacyRule,
     LegacyDefault,
+
+    /// <summary>A resource URI that is not a URL (the WHATWG URL parser fails on it): refused, never matched.</summary>
+    InvalidUri,
 }

@@ -18,6 +18,7 @@ internal static class DecisionReason
             DecisionBasis.Strict => $"{what} is {DescribeUncertainty(decision.Classification)} and strictClassification denies it",
             DecisionBasis.Default when decision.IsAllowed => $"no grant covers {access} on {what} for {who}; the default is allow",
             DecisionBasis.Default => $"{who} has no grant covering {access} on {what}",
+            DecisionBasis.InvalidUri => $"{what} is not a URL an upstream can read (the WHATWG URL parser rejects it), so it is refused",
             DecisionBasis.LegacyRule => $"{decision.MatchedRule} {(decision.IsAllowed ? "allows" : "denies")} {who} on {decision.Server}__{decision.Target}",
             _ => $"no legacy rule matches {decision.Server}__{decision.Target}; the default is {decision.Verdict.ToWire()}",
         };

@@ -5,6 +5,7 @@ namespace McpGate.Policy.Evaluation;
 /// normalisation: the C# SDK reads <c>file:///public/%2e%2e/secret/keys.txt</c> (and <c>/public/../secret</c>,
 /// <c>..%2f</c>) as <c>file:///secret/keys.txt</c>, so a glob matched against the raw text alone could be walked
 /// out of. The evaluator decides every form and the first denial wins; a URI with nothing to normalise has one form.
+/// It runs on the URI's WHATWG-canonical form (<see cref="Resources.ResourceUri"/>), the TypeScript SDK's reading.
 /// </summary>
 internal static class ResourceUriForms
 {

@@ -1,7 +1,7 @@
 namespace McpGate.Policy.Globbing;
 
 /// <summary>
-/// A policy glob (acl.md §2.3): <c>*</c> is the only wildcard and matches any run of characters,
+/// A policy glob (docs/acl.md, "Globs"): <c>*</c> is the only wildcard and matches any run of characters,
 /// including none. Case-sensitive, anchored at both ends, no escaping. Compiled once at load time.
 /// </summary>
 public sealed class Glob

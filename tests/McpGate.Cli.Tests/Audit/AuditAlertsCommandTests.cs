@@ -1,9 +1,9 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpGate.Cli.Commands.Audit;
+using McpGate.Policy.Configuration;
 
 namespace McpGate.Cli.Tests.Audit;
 
@@ -130,7 +130,7 @@ public sealed class AuditAlertsCommandTests : IDisposable
         var (exit, _, error) = Invoke("audit", "alerts", "--log", _directory, option, value);
 
         exit.Should().Be(2);
-        error.Should().Contain(option);
+        error.Should().Contain(value);
     }
 
     [Fact]
@@ -160,6 +160,35 @@ public sealed class AuditAlertsCommandTests : IDisposable
 
         exit.Should().Be(1);
         output.Should().Contain("subject=mallory");
+    }
+
+    [Theory]
+    [InlineData("${MCPGATE_LOGS}/gate-.jsonl", "")]
+    [InlineData("${MCPGATE_LOGS:-/var/log/mcpgate}/gate-.jsonl", "")]
+    [InlineData("${MCPGATE_LOGS:-/var/log/mcpgate}/gate-.jsonl", null)]
+    [InlineData("./logs${MCPGATE_LOGS}/gate-.jsonl", "/x")]
+    public void AuditPathLookup_AgreesWithTheLoader_OnEveryVariableState(string configured, string? variable)
+    {
+        // A set-but-empty variable used to be "not set" here while the loader substituted "" (issue 14).
+        var text = $$"""{ "mcpServers": {}, "gateway": { "audit": { "path": "{{configured}}" } } }""";
+        var config = WriteFile("servers.json", text);
+        string? Environment(string name) => name == "MCPGATE_LOGS" ? variable : null;
+
+        var (path, error) = AuditConfigLookup.ReadAuditPath(config, Environment);
+
+        error.Should().BeNull();
+        path.Should().Be(ConfigLoader.Parse(text, config, Environment).Gateway.Audit.Path);
+    }
+
+    [Fact]
+    public void AuditPathLookup_UnsetVariableWithoutFallback_IsTheLoadersError()
+    {
+        var config = WriteFile("servers.json", """{ "gateway": { "audit": { "path": "${MCPGATE_LOGS}/gate-.jsonl" } } }""");
+
+        var (path, error) = AuditConfigLookup.ReadAuditPath(config, _ => null);
+
+        path.Should().BeNull();
+        error.Should().Contain(config).And.Contain("MCPGATE_LOGS is not set").And.Contain("${MCPGATE_LOGS:-value}");
     }
 
     [Fact]
@@ -193,6 +222,19 @@ public sealed class AuditAlertsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Alerts_Cancelled_Exits130LikeTheOtherCommands()
+    {
+        WriteLog(Rows(11, "capability_denied", "mallory"));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = AuditAlertsCommand.Run(new AuditAlertsOptions(_directory, null, "24h", "text", null), output, error, () => Stream.Null, TimeProvider.System, new CancellationToken(canceled: true));
+
+        exit.Should().Be(130);
+        error.ToString().Should().Contain("cancelled");
+    }
+
+    [Fact]
     public void Alerts_EmptyLogDirectory_ExitsZeroWithAWarning()
     {
         var (exit, _, error) = Invoke("audit", "alerts", "--log", _directory);
@@ -203,10 +245,9 @@ public sealed class AuditAlertsCommandTests : IDisposable
 
     private (int Exit, string Output, string Error) Invoke(params string[] args)
     {
-        var root = new RootCommand { AuditCommand.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exit = McpCommand.InvokeAsync(args, McpCommand.CreateInvocationConfiguration(output, error)).GetAwaiter().GetResult();
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -295,6 +295,33 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
         run.Output.Should().StartWith($"DENY   alice → resource files/{TestUpstream.SecretKeysUri}  via nosecret[0]  access=read");
     }
 
+    [Theory]
+    [InlineData("file:///public/.\t./secret/keys.txt")]
+    [InlineData("FILE:///secret/keys.txt")]
+    [InlineData("file://localhost/secret/keys.txt")]
+    [InlineData("file:/secret/keys.txt")]
+    [InlineData(" file:///secret/keys.txt")]
+    public async Task Check_SecretResourceWrittenAsAnUpstreamReadsIt_DeniedLikeTheGate(string uri)
+    {
+        // alice may read every resource but file:///secret/*: each of these is that file to a WHATWG-URL upstream.
+        var run = await CheckAsync("--subject", "alice", "--server", "files", "--resource", uri);
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.Output.Should().StartWith($"DENY   alice → resource files/{TestUpstream.SecretKeysUri}  via nosecret[0]  access=read");
+    }
+
+    [Fact]
+    public async Task Check_ResourceThatIsNotAUrl_DeniedAsInvalidUri()
+    {
+        var run = await CheckAsync("--subject", "alice", "--server", "files", "--resource", "http://[::1/secret", "--format", "json");
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        json.RootElement.GetProperty("decision").GetString().Should().Be("deny");
+        json.RootElement.GetProperty("matched_rule").GetString().Should().Be("invalid-uri");
+        json.RootElement.GetProperty("reason").GetString().Should().Contain("is not a URL an upstream can read");
+    }
+
     [Fact]
     public async Task Check_PromptForRoleWithoutSubject_AllowsAHypotheticalIdentity()
     {

@@ -1,8 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using McpGate.Gateway.Audit;
-using McpGate.Gateway.Audit.Alerts;
+using McpGate.Audit;
+using McpGate.Audit.Reading;
+using McpGate.Audit.Reading.Alerts;
 using McpGate.Gateway.Tests.Functional;
 using McpGate.Testing;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using McpGate.Gateway.Tests.Functional;
 using McpGate.Testing;
+using McpGate.Testing.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Tests.Faults;

@@ -1,8 +1,9 @@
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Tests.Functional;
 using McpGate.Testing;
-using Microsoft.Extensions.Logging;
+using McpGate.Testing.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Tests.Faults;
 

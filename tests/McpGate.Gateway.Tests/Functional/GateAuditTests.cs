@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -31,6 +31,7 @@ public sealed class GateAuditTests
         (Text(line, "subject"), Text(line, "auth"), Text(line, "server"), Text(line, "method"), Text(line, "tool"), Text(line, "jsonrpc_id"))
             .Should().Be(("bob", "bearer", "files", "tools/call", "delete_file", "12"));
         line.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Should().Equal("reader");
+        line.GetProperty("credential_roles").ValueKind.Should().Be(JsonValueKind.Null, "bob's token carries no role: reader comes from the config");
         (Text(line, "matched_rule"), Text(line, "access_kind")).Should().Be(("default", "write"));
         (Text(line, "classification_kind"), Text(line, "classification_source")).Should().Be(("write", "annotation"));
         line.GetProperty("classification_confidence").ValueKind.Should().Be(JsonValueKind.Number);

@@ -41,7 +41,7 @@ internal sealed class RunningGate : IAsyncDisposable
         var configPath = Path.Combine(directory, "servers.json");
         await File.WriteAllTextAsync(configPath, configJson);
         var config = ConfigLoader.Load(configPath);
-        var app = GatewayApplication.Build(config, new ListenAddress(IPAddress.Loopback, 0, IsLocalhostName: false), Path.Combine(directory, "audit", "mcpgate-.jsonl"), configure);
+        var app = GatewayApplication.Build(config, new ListenAddress(IPAddress.Loopback, 0, IsLocalhostName: false), Path.Combine(directory, "audit", "mcpgate-.jsonl"), configure: configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningGate(app, directory, new Uri(address));

@@ -48,6 +48,8 @@ internal static class HostileGen
         "file:///secret/keys.txt?x=1", "file:////secret/keys.txt", "file://localhost/secret/keys.txt",
         "file:///public/..%2fsecret/keys.txt", "file:///secret/keys.txt\u0000", "file:///public\\..\\secret\\keys.txt",
         "file:///projects/../secret/keys.txt", "file:///secret/./keys.txt", "file:///SECRET/keys.txt",
+        "file:///public/.\t./secret/keys.txt", "file:///public/%2e\n%2E/secret/keys.txt", " file:///secret/keys.txt",
+        "\u001Ffile:///public/../secret/keys.txt", "file:/secret/keys.txt", "file:secret/keys.txt", "fi\rle:///secret/keys.txt",
     ];
 
     public static readonly string[] Prompts = ["code_review", "admin_prompt", "Admin_prompt", "admin_prompt ", "admin_promp\u0442", "code_review\u0000"];

@@ -49,7 +49,11 @@ public sealed class OneReadingDifferentialTests
                 {
                     try
                     {
-                        lines = (await gate.WaitForAuditLinesAsync(ls => ls.Skip(auditBefore).Count(IsAllowedRow) >= ran.Count)).Skip(auditBefore).ToList();
+                        // Wait for a row naming each run, not just as many rows: a late row of the request before (one
+                        // the gate allowed but that upstream did not run, e.g. a URI it has no resource for) would
+                        // otherwise stand in for this one's.
+                        lines = (await gate.WaitForAuditLinesAsync(ls => ran.All(run => AllowedRows(ls.Skip(auditBefore))
+                            .Any(a => a.Target == run.Target && (run.Id is null || a.Id == run.Id))))).Skip(auditBefore).ToList();
                     }
                     catch (TimeoutException)
                     {
@@ -57,9 +61,7 @@ public sealed class OneReadingDifferentialTests
                     }
                 }
 
-                var allowed = lines.Where(IsAllowedRow)
-                    .Select(l => (Target: OneReadingTests.Text(l, "tool") ?? OneReadingTests.Text(l, "prompt") ?? OneReadingTests.Text(l, "resource"), Id: OneReadingTests.Text(l, "jsonrpc_id")))
-                    .ToList();
+                var allowed = AllowedRows(lines).ToList();
 
                 foreach (var run in ran)
                 {
@@ -86,6 +88,9 @@ public sealed class OneReadingDifferentialTests
 
     private static bool IsAllowedRow(JsonElement line) =>
         OneReadingTests.Text(line, "decision") == "allow" && OneReadingTests.Text(line, "result") != "batch_refused";
+
+    private static IEnumerable<(string? Target, string? Id)> AllowedRows(IEnumerable<JsonElement> lines) => lines.Where(IsAllowedRow)
+        .Select(l => (Target: OneReadingTests.Text(l, "tool") ?? OneReadingTests.Text(l, "prompt") ?? OneReadingTests.Text(l, "resource"), Id: OneReadingTests.Text(l, "jsonrpc_id")));
 
     private static List<(string Target, string? Id)> RanOnCSharp(TestUpstream upstream)
     {
@@ -132,6 +137,10 @@ public sealed class OneReadingDifferentialTests
             "file:///public/readme.md", "file:///public/readme.txt", "file:///secret/keys.txt", "FILE:///secret/keys.txt", "file://localhost/secret/keys.txt",
             "file:/secret/keys.txt", "file:///public/%2e%2e/secret/keys.txt", "file:///public/.\\t./secret/keys.txt", " file:///secret/keys.txt",
             "file:///public/..\\\\secret/keys.txt", "file:///PUBLIC/../secret/keys.txt", "file:\\\\\\\\\\\\secret\\\\keys.txt",
+
+            // Allowed, written otherwise: the upstream runs the canonical URI, which must be the one the gate audited.
+            "FILE:///public/readme.txt", "file://localhost/public/readme.md", "file:/public/readme.txt", " file:///public/readme.txt",
+            "file:///public/x/../readme.md", "file:///public/.\\t/readme.txt",
         ];
         string[] prompts = ["\"greet\"", "\"code_review\"", "\"secret_prompt\"", "\"admin_prompt\"", "\"greet\",\"name\":\"secret_prompt\""];
 

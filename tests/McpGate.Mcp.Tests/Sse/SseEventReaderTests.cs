@@ -184,7 +184,7 @@ public sealed class SseEventReaderTests
     public async Task ReadAsync_CrOnlyEventFollowedByMore_IsReturnedBeforeTheNextEventEnds()
     {
         var pipe = new Pipe();
-        using var reader = new SseEventReader(pipe.Reader);
+        using var reader = new SseEventReader(pipe.Reader.AsStream());
         await pipe.Writer.WriteAsync(Bytes("data: a\r\rd"));
 
         var first = await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
@@ -196,7 +196,7 @@ public sealed class SseEventReaderTests
     public async Task ReadAsync_EventNotYetTerminated_WaitsForTheBlankLine()
     {
         var pipe = new Pipe();
-        using var reader = new SseEventReader(pipe.Reader);
+        using var reader = new SseEventReader(pipe.Reader.AsStream());
         await pipe.Writer.WriteAsync(Bytes("data: a\n"));
 
         var pending = reader.ReadAsync().AsTask();

@@ -20,15 +20,6 @@ public sealed class SseWriterTests
     }
 
     [Fact]
-    public async Task Write_Event_CopiesItsBytesExactly()
-    {
-        const string text = "id: 1\r\n: note\r\nretry: 10\r\ndata: {}\r\n\r\n";
-        var sseEvent = await ReadOne(text);
-
-        Written(o => SseWriter.Write(o, sseEvent)).Should().Be(text);
-    }
-
-    [Fact]
     public async Task WriteWithData_KeepsEveryOtherLineAndLineEndingInPlace()
     {
         var sseEvent = await ReadOne("event: message\r\nid: e-3\r\n: c\r\ndata: {\"old\":\r\ndata: 1}\r\nx-vendor: v\r\n\r\n");
@@ -63,26 +54,5 @@ public sealed class SseWriterTests
         var sseEvent = await ReadOne("id: 5\n\n");
 
         Written(o => SseWriter.WriteWithData(o, sseEvent, "{}"u8)).Should().Be("id: 5\ndata: {}\n\n");
-    }
-
-    [Fact]
-    public void WriteEvent_AllFields_WritesThemInOrderWithLineFeeds()
-    {
-        Written(o => SseWriter.WriteEvent(o, "{}"u8, eventType: "message", id: "7", retry: 3000))
-            .Should().Be("event: message\nid: 7\nretry: 3000\ndata: {}\n\n");
-    }
-
-    [Fact]
-    public void WriteEvent_IdWithALineBreak_Throws()
-    {
-        var act = () => Written(o => SseWriter.WriteEvent(o, "{}"u8, id: "a\nretry: 1"));
-
-        act.Should().Throw<ArgumentException>();
-    }
-
-    [Fact]
-    public void WriteComment_WritesACommentBlock()
-    {
-        Written(o => SseWriter.WriteComment(o, "keepalive")).Should().Be(": keepalive\n\n");
     }
 }

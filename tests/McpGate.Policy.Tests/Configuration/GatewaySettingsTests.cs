@@ -47,6 +47,16 @@ public sealed class GatewaySettingsTests
         gateway.DiscoveryTimeout.Should().Be(TimeSpan.FromSeconds(4));
     }
 
+    [Fact]
+    public void AuditSerilog_IsKeptAsSerilogsOwnConfiguration()
+    {
+        var audit = Policies.Parse("""
+            { "mcpServers": {}, "gateway": { "audit": { "serilog": { "WriteTo": [ { "Name": "Console" } ] } } } }
+            """).Gateway.Audit;
+
+        audit.Serilog.Should().Be("""{ "WriteTo": [ { "Name": "Console" } ] }""");
+    }
+
     [Theory]
     [InlineData(-32003)]
     [InlineData(-32010)]

@@ -101,6 +101,7 @@ public sealed class LoadErrorTests
         { "audit path padded", Gateway(""" "audit": { "path": " -" } """), "$.gateway.audit.path", "starts or ends with white space", "remove it: \"-\"" },
         { "retained zero", Gateway(""" "audit": { "retainedFileCount": 0 } """), "$.gateway.audit.retainedFileCount", "at least 1", "at least 1" },
         { "audit path empty", Gateway(""" "audit": { "path": "" } """), "$.gateway.audit.path", "the value is empty", "\"-\" for stdout" },
+        { "audit serilog not object", Gateway(""" "audit": { "serilog": "Seq" } """), "$.gateway.audit.serilog", "expected an object", "WriteTo" },
         { "max bytes zero", Gateway(""" "limits": { "maxRequestBytes": 0 } """), "$.gateway.limits.maxRequestBytes", "must be positive", "4194304" },
         { "timeout negative", Gateway(""" "timeouts": { "connectSeconds": -1 } """), "$.gateway.timeouts.connectSeconds", "must be more than 0", "positive number of seconds" },
         { "timeout key typo", Gateway(""" "timeouts": { "connectTimeout": 5 } """), "$.gateway.timeouts.connectTimeout", "unknown key", "did you mean \"connectSeconds\"?" },

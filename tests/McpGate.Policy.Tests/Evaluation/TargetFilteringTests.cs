@@ -76,9 +76,10 @@ public sealed class TargetFilteringTests
     public void ResourcesAndPrompts_AreAlwaysRead(TargetKind kind)
     {
         var evaluator = Policies.Acl(Acl);
+        var target = kind == TargetKind.Resource ? "repo://x" : "x";
 
-        var write = evaluator.Evaluate(Identities.Of(null, "writer"), "github", kind, "x", Classified.Write, AccessKind.Write);
-        var read = evaluator.Evaluate(Identities.Of(null, "everything"), "github", kind, "x", classification: null, AccessKind.Write);
+        var write = evaluator.Evaluate(Identities.Of(null, "writer"), "github", kind, target, Classified.Write, AccessKind.Write);
+        var read = evaluator.Evaluate(Identities.Of(null, "everything"), "github", kind, target, classification: null, AccessKind.Write);
 
         write.IsAllowed.Should().BeFalse("a write grant does not cover reading");
         write.AccessKind.Should().Be(AccessKind.Read);

@@ -20,20 +20,22 @@ public static class McpProcess
     public static string DllPath => s_dll.Value;
 
     /// <param name="workingDirectory">Also used as HOME, so neither ./servers.json nor ~/.config/mcp is found by accident.</param>
-    public static async Task<McpRun> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="stdinFile">Piped to the process's standard input (for <c>--log -</c>), then closed.</param>
+    public static async Task<McpRun> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? stdinFile = null)
     {
-        await using var running = Start(workingDirectory, args, environment);
+        await using var running = Start(workingDirectory, args, environment, stdinFile);
         return await running.WaitForExitAsync(s_timeout);
     }
 
     /// <summary>Starts <c>mcp</c> and returns while it runs (for <c>mcp serve</c>).</summary>
-    public static RunningMcp Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static RunningMcp Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? stdinFile = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdinFile is not null,
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(DllPath);
@@ -54,6 +56,16 @@ public static class McpProcess
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start dotnet");
+        if (stdinFile is not null)
+        {
+            using (var input = File.OpenRead(stdinFile))
+            {
+                input.CopyTo(process.StandardInput.BaseStream);
+            }
+
+            process.StandardInput.Close();
+        }
+
         return new RunningMcp(process, string.Join(' ', args));
     }
 

@@ -4,7 +4,8 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Cli.Commands.Acl;
 
-/// <summary><c>mcp acl check</c> (gateway.md §3): parses and validates the flags, then hands off to <see cref="AclCheckRunner"/>.</summary>
+/// <summary><c>mcp acl check</c> (docs/cli.md, "`mcp acl check`"): parses and validates the flags, then hands off to
+/// <see cref="AclCheckRunner"/>.</summary>
 internal static class AclCheckCommand
 {
     public static Command Create(CommandHelp help)
@@ -43,12 +44,13 @@ internal static class AclCheckCommand
             Description = "Do not contact the upstream: classify the tool by name and tool_acl only (tool_known: null).",
         };
         var timeout = CommonOptions.Timeout();
+        var toolsSnapshot = CommonOptions.ToolsSnapshot();
 
         var command = new Command(
             "check",
             "Decide a request for a subject or roles, and say why.")
         {
-            config, subject, role, server, tool, resource, prompt, allTools, access, format, offline, timeout,
+            config, subject, role, server, tool, resource, prompt, allTools, access, format, offline, timeout, toolsSnapshot,
         };
 
         command.Validators.Add(result =>
@@ -81,6 +83,11 @@ internal static class AclCheckCommand
             {
                 result.AddError("--all-tools needs the upstream's tool list, so it cannot be combined with --offline.");
             }
+
+            if (result.GetValue(offline) && result.GetResult(toolsSnapshot) is not null)
+            {
+                result.AddError("--offline classifies by name only; --tools-snapshot reads full tool metadata. Give one of them.");
+            }
         });
 
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, (output, error) =>
@@ -106,6 +113,7 @@ internal static class AclCheckCommand
                 Json = parseResult.GetValue(format) == CommonOptions.Json,
                 Offline = parseResult.GetValue(offline),
                 TimeoutSeconds = parseResult.GetValue(timeout),
+                ToolsSnapshotPath = parseResult.GetValue(toolsSnapshot),
             };
             return AclCheckRunner.RunAsync(request, output, error, cancellationToken);
         }));
@@ -115,12 +123,14 @@ internal static class AclCheckCommand
             synopsis: """
                 mcp acl check [--config PATH] (--subject NAME | --role NAME)... --server ALIAS
                               (--tool NAME | --resource URI | --prompt NAME | --all-tools)
-                              [--access read|write] [--format text|json] [--offline] [--timeout SECONDS]
+                              [--access read|write] [--format text|json]
+                              [--offline | --tools-snapshot FILE] [--timeout SECONDS]
                 """,
             details: """
                 Loads the config with the loader 'mcp serve' uses and decides with the same evaluator. Tool metadata
                 comes from live discovery of the upstream (MCP initialize + tools/list, every page) unless --offline,
-                which classifies by name and tool_acl only. --role adds to the subject's configured roles; --role
+                which classifies by name and tool_acl only, or --tools-snapshot FILE, which reads the tools an
+                'mcp acl snapshot' recorded (no upstream needed). --role adds to the subject's configured roles; --role
                 without --subject checks a hypothetical identity. A tool the upstream does not list is decided as
                 unknown (write access).
                 """,
@@ -128,7 +138,7 @@ internal static class AclCheckCommand
                 0  allowed (with --all-tools: the report ran)
                 1  denied
                 2  usage or config error, or unknown --server
-                3  the upstream's tools could not be discovered
+                3  the upstream's tools could not be discovered (or the snapshot does not record the server)
                 """,
             examples: """
             # May bob open a pull request on github? (exit 0 allow, 1 deny)
@@ -143,6 +153,9 @@ internal static class AclCheckCommand
 
             # No network: classify by name and tool_acl only; machine-readable.
             mcp acl check --subject bob --server github --tool merge_pr --offline --format json
+
+            # In CI, with the tools recorded earlier by 'mcp acl snapshot'.
+            mcp acl check --subject bob --server github --tool merge_pr --tools-snapshot tools.snapshot.json
             """);
         return command;
     }

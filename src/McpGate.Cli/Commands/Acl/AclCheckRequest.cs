@@ -27,5 +27,8 @@ internal sealed record AclCheckRequest
 
     public double? TimeoutSeconds { get; init; }
 
+    /// <summary><c>--tools-snapshot</c>: tools from this file instead of live discovery.</summary>
+    public string? ToolsSnapshotPath { get; init; }
+
     public bool AllTools => TargetKind is null;
 }

@@ -78,8 +78,8 @@ internal static class AclCheckRunner
     private static async Task<IReadOnlyList<ToolDescriptor>> DiscoverOrFailAsync(
         UpstreamConfig upstream, AclCheckRequest request, GateConfig config, CancellationToken cancellationToken)
     {
-        var timeout = UpstreamTools.ResolveTimeout(request.TimeoutSeconds, config.Gateway.DiscoveryTimeout);
-        var discovered = await UpstreamTools.DiscoverAsync(upstream, timeout, cancellationToken);
+        var source = ToolSource.Create(request.ToolsSnapshotPath, request.TimeoutSeconds, config);
+        var discovered = await source.GetAsync(upstream, cancellationToken);
         return discovered.Tools ?? throw new CommandFailedException(ExitCodes.DiscoveryFailed, discovered.Failure!);
     }
 

@@ -16,18 +16,20 @@ internal static class AclClassifyCommand
         };
         var format = CommonOptions.Format();
         var timeout = CommonOptions.Timeout();
+        var toolsSnapshot = CommonOptions.ToolsSnapshot();
 
         var command = new Command(
             "classify",
             "Show how each upstream's tools are classified (read, write, ambiguous), and why.")
         {
-            config, server, format, timeout,
+            config, server, format, timeout, toolsSnapshot,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, (output, error) =>
             AclClassifyRunner.RunAsync(
                 parseResult.GetValue(config),
                 parseResult.GetValue(server),
+                parseResult.GetValue(toolsSnapshot),
                 parseResult.GetValue(format) == CommonOptions.Json,
                 parseResult.GetValue(timeout),
                 output,
@@ -36,11 +38,12 @@ internal static class AclClassifyCommand
 
         help.Add(
             command,
-            synopsis: "mcp acl classify [--config PATH] [--server ALIAS] [--format text|json] [--timeout SECONDS]",
+            synopsis: "mcp acl classify [--config PATH] [--server ALIAS] [--tools-snapshot FILE] [--format text|json] [--timeout SECONDS]",
             details: """
                 Discovers every url upstream (or only --server) and prints, per tool: kind (read|write|ambiguous),
                 source (override|annotation|classifier|fallback), confidence, score, the signals behind it, and a
-                conflict flag when the tool's annotations and its name and description disagree.
+                conflict flag when the tool's annotations and its name and description disagree. With
+                --tools-snapshot FILE the tools come from an 'mcp acl snapshot' file instead (no upstream needed).
                 """,
             exitStatus: """
                 0  every upstream was classified (stdio upstreams are skipped with a note)
@@ -50,6 +53,7 @@ internal static class AclClassifyCommand
             examples: """
             mcp acl classify
             mcp acl classify --server github
+            mcp acl classify --tools-snapshot tools.snapshot.json
             mcp acl classify --format json | jq -r '.[] | select(.kind == "ambiguous") | "\(.server)/\(.tool)"'
             """);
         return command;

@@ -10,7 +10,7 @@ namespace McpGate.Cli.Commands.Acl;
 internal static class AclClassifyRunner
 {
     public static async Task<int> RunAsync(
-        string? configPath, string? serverAlias, bool json, double? timeoutSeconds, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string? configPath, string? serverAlias, string? toolsSnapshotPath, bool json, double? timeoutSeconds, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var config = PolicyConfig.Load(configPath);
         var upstreams = new List<UpstreamConfig>();
@@ -23,11 +23,11 @@ internal static class AclClassifyRunner
             upstreams.AddRange(config.Servers.Values);
         }
 
-        var timeout = UpstreamTools.ResolveTimeout(timeoutSeconds, config.Gateway.DiscoveryTimeout);
+        var source = ToolSource.Create(toolsSnapshotPath, timeoutSeconds, config);
         var discoveries = new Task<UpstreamToolsResult>[upstreams.Count];
         for (var i = 0; i < upstreams.Count; i++)
         {
-            discoveries[i] = UpstreamTools.DiscoverAsync(upstreams[i], timeout, cancellationToken);
+            discoveries[i] = source.GetAsync(upstreams[i], cancellationToken);
         }
 
         var results = await Task.WhenAll(discoveries);

@@ -12,6 +12,10 @@ internal static class AclCommand
         {
             AclCheckCommand.Create(help),
             AclClassifyCommand.Create(help),
+            AclSnapshotCommand.Create(help),
+            AclTestCommand.Create(help),
+            AclLintCommand.Create(help),
+            AclReplayCommand.Create(help),
         };
 
         help.Add(
@@ -21,6 +25,10 @@ internal static class AclCommand
             mcp acl check --subject bob --server github --tool create_pr
             mcp acl check --role dev --server github --all-tools
             mcp acl classify --format json | jq '.[] | select(.conflict)'
+            mcp acl snapshot --out tools.snapshot.json
+            mcp acl test policy-tests.json --tools-snapshot tools.snapshot.json
+            mcp acl lint --tools-snapshot tools.snapshot.json
+            mcp acl replay --log audit/ --config servers.json --baseline main-servers.json --since 7d
             """);
         return command;
     }

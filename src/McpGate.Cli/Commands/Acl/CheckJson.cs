@@ -6,8 +6,8 @@ using McpGate.Policy.RateLimits;
 namespace McpGate.Cli.Commands.Acl;
 
 /// <summary>
-/// The <c>--format json</c> shape of <c>mcp acl check</c> (gateway.md §3): exactly these fields, in this order,
-/// null where there is no value, so scripts can rely on every key being present.
+/// The <c>--format json</c> shape of <c>mcp acl check</c> (docs/cli.md, "`mcp acl check`"): exactly these fields, in
+/// this order, null where there is no value, so scripts can rely on every key being present.
 /// </summary>
 internal static class CheckJson
 {

@@ -1,4 +1,5 @@
 using McpGate.Mcp.Discovery;
+using McpGate.Policy.Analysis.Snapshots;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 
@@ -8,6 +9,13 @@ namespace McpGate.Cli.Commands.Acl;
 internal sealed record UpstreamToolsResult(string Server, IReadOnlyList<ToolDescriptor>? Tools, string? Failure, bool Unsupported)
 {
     public bool Succeeded => Tools is not null;
+
+    /// <summary>Everything known of the upstream: the snapshot's full record, or only the tools discovered live.</summary>
+    public UpstreamSurface? Surface
+    {
+        get => field ?? (Tools is null ? null : new UpstreamSurface(Server, Tools));
+        init;
+    }
 }
 
 /// <summary>Live tool discovery (MCP initialize + <c>tools/list</c>, all pages) for the CLI, bounded by a timeout.</summary>

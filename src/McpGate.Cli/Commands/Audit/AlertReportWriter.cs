@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using McpGate.Gateway.Audit.Alerts;
+using McpGate.Audit;
+using McpGate.Audit.Reading;
+using McpGate.Audit.Reading.Alerts;
 
 namespace McpGate.Cli.Commands.Audit;
 
@@ -23,8 +25,6 @@ internal sealed class AlertReport(AlertEvaluator evaluator, IReadOnlyList<AlertR
 
 internal static class AlertReportWriter
 {
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
     /// <summary>
     /// One line per alert, most severe first, then a summary, e.g.
     /// <c>ALERT  high    capability_denied_24h  subject=bob  11 in 24h (threshold 10)  2025-03-04T09:00:00.000Z .. 2025-03-04T11:00:00.000Z</c>.
@@ -146,5 +146,5 @@ internal static class AlertReportWriter
     private static string Window(AlertRule rule, AlertReport report)
         => report.Evaluator.Since < rule.Window ? report.Since : rule.WindowText;
 
-    private static string Ts(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+    private static string Ts(DateTimeOffset value) => AuditTimestamp.ToText(value);
 }

@@ -1,21 +1,20 @@
 using System.CommandLine;
-using McpGate.Gateway.Audit;
-using McpGate.Gateway.Audit.Alerts;
+using McpGate.Audit;
+using McpGate.Audit.Reading;
+using McpGate.Audit.Reading.Alerts;
+using McpGate.Cli.Help;
 
 namespace McpGate.Cli.Commands.Audit;
 
 /// <summary>
 /// <c>mcp audit alerts [--log PATH] [--rules FILE] [--since 24h] [--format text|json] [--config PATH]</c>: evaluates
 /// alert rules over the audit log. Exit codes: 0 no alert fired, 1 at least one fired, 2 usage error, unreadable
-/// config or bad rule file. Made for cron and CI: the exit code is the signal, the output says who and what.
+/// config or bad rule file, 130 when cancelled. Made for cron and CI: the exit code is the signal, the output says
+/// who and what.
 /// </summary>
 internal static class AuditAlertsCommand
 {
-    public const int ExitNoAlerts = 0;
-    public const int ExitAlerts = 1;
-    public const int ExitUsage = 2;
-
-    public static Command Create()
+    public static Command Create(CommandHelp help)
     {
         var log = new Option<string?>("--log")
         {
@@ -34,17 +33,9 @@ internal static class AuditAlertsCommand
             DefaultValueFactory = _ => "24h",
             HelpName = "DURATION",
         };
-        var format = new Option<string>("--format")
-        {
-            Description = "Output: text or json",
-            DefaultValueFactory = _ => "text",
-            HelpName = "text|json",
-        };
-        var config = new Option<string?>("--config")
-        {
-            Description = "Config file whose gateway.audit.path is read when --log is not given",
-            HelpName = "PATH",
-        };
+        var format = CommonOptions.Format();
+        var config = CommonOptions.Config();
+        config.Description = "Config file whose gateway.audit.path is read when --log is not given. " + config.Description;
 
         var command = new Command("alerts", "Evaluate alert rules over the audit log; exit 1 when any fires")
         {
@@ -54,17 +45,36 @@ internal static class AuditAlertsCommand
             format,
             config,
         };
-        command.SetAction((parseResult, cancellationToken) =>
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, (output, error) =>
         {
             var options = new AuditAlertsOptions(
                 parseResult.GetValue(log),
                 parseResult.GetValue(rules),
                 parseResult.GetValue(since) ?? "24h",
-                parseResult.GetValue(format) ?? "text",
+                parseResult.GetValue(format) ?? CommonOptions.Text,
                 parseResult.GetValue(config));
-            var invocation = parseResult.InvocationConfiguration;
-            return Task.FromResult(Run(options, invocation.Output, invocation.Error, Console.OpenStandardInput, TimeProvider.System, cancellationToken));
-        });
+            return Task.FromResult(Run(options, output, error, Console.OpenStandardInput, TimeProvider.System, cancellationToken));
+        }));
+
+        help.Add(
+            command,
+            synopsis: "mcp audit alerts [--log PATH] [--rules FILE] [--since DURATION] [--format text|json] [--config PATH]",
+            details: """
+                Reads the audit log (the config's gateway.audit.path unless --log) and counts lines against the
+                built-in rules plus those of --rules; prints one ALERT line per rule and group over its threshold.
+                """,
+            exitStatus: """
+                0    no alert fired
+                1    at least one alert fired
+                2    bad flag, unreadable config, bad rule file, or no audit log there
+                130  cancelled (Ctrl+C)
+                """,
+            examples: """
+            mcp audit alerts
+            mcp audit alerts --since 1h --rules /etc/mcpgate/alerts.json
+            mcp audit alerts --log /var/log/mcpgate/ --format json | jq '.alerts[]'
+            zcat archive/mcpgate-*.jsonl.gz | mcp audit alerts --log - --since 30d
+            """);
         return command;
     }
 
@@ -77,16 +87,7 @@ internal static class AuditAlertsCommand
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(time);
 
-        var json = options.Format switch
-        {
-            "text" => false,
-            "json" => true,
-            _ => (bool?)null,
-        };
-        if (json is null)
-        {
-            return Usage(error, $"--format must be text or json, not '{options.Format}'");
-        }
+        var json = options.Format == CommonOptions.Json;
 
         if (!AlertDuration.TryParse(options.Since, out var since))
         {
@@ -104,7 +105,7 @@ internal static class AuditAlertsCommand
                     error.WriteLine($"error: {problem}");
                 }
 
-                return ExitUsage;
+                return ExitCodes.Usage;
             }
 
             rules = AlertRuleFile.Combine(rules, file);
@@ -148,8 +149,8 @@ internal static class AuditAlertsCommand
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("cancelled");
-            return ExitUsage;
+            error.WriteLine("mcp: cancelled");
+            return ExitCodes.Cancelled;
         }
 
         foreach (var problem in scan.Unreadable)
@@ -163,7 +164,7 @@ internal static class AuditAlertsCommand
         }
 
         var report = new AlertReport(evaluator, rules, scan, options.Since.Trim(), source.Description);
-        if (json.Value)
+        if (json)
         {
             AlertReportWriter.WriteJson(report, output);
         }
@@ -172,13 +173,13 @@ internal static class AuditAlertsCommand
             AlertReportWriter.WriteText(report, output);
         }
 
-        return report.Alerts.Count > 0 ? ExitAlerts : ExitNoAlerts;
+        return report.Alerts.Count > 0 ? ExitCodes.AlertsFired : ExitCodes.Success;
     }
 
     private static int Usage(TextWriter error, string message)
     {
         error.WriteLine($"error: {message}");
-        return ExitUsage;
+        return ExitCodes.Usage;
     }
 }
 

@@ -1,20 +1,20 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using McpGate.Gateway.Audit;
+using McpGate.Audit;
 using McpGate.Policy.Configuration;
+using McpGate.Policy.Configuration.Loading;
 
 namespace McpGate.Cli.Commands.Audit;
 
 /// <summary>
 /// Finds the audit path <c>mcp serve</c> would write to: the config's <c>gateway.audit.path</c>, looked up the way
-/// acl.md §1 looks up the config (<c>--config</c>, <c>$MCP_CONFIG_PATH</c>, <c>./servers.json</c>,
+/// <c>mcp serve</c> looks up the config (<c>--config</c>, <c>$MCP_CONFIG_PATH</c>, <c>./servers.json</c>,
 /// <c>~/.config/mcp/servers.json</c>), else the default <c>./audit/mcpgate-.jsonl</c>.
 /// </summary>
 /// <remarks>
 /// Only that one value is read, so a cron job that checks alerts needs neither the upstreams' secrets in its
 /// environment nor a config that would pass every other check; it reads the same file and path the gate does.
 /// </remarks>
-internal static partial class AuditConfigLookup
+internal static class AuditConfigLookup
 {
     private static readonly JsonDocumentOptions s_options = new()
     {
@@ -39,10 +39,12 @@ internal static partial class AuditConfigLookup
             return named ? (null, ex.Message) : (AuditDestination.DefaultPath, null);
         }
 
-        return ReadAuditPath(configPath);
+        return ReadAuditPath(configPath, Environment.GetEnvironmentVariable);
     }
 
-    internal static (string? Path, string? Error) ReadAuditPath(string configPath)
+    /// <param name="environment">Reads a variable (tests hand in their own: a set-but-empty variable cannot be made
+    /// in-process).</param>
+    internal static (string? Path, string? Error) ReadAuditPath(string configPath, Func<string, string?> environment)
     {
         try
         {
@@ -57,7 +59,7 @@ internal static partial class AuditConfigLookup
                     return (null, $"{configPath}: gateway.audit.path must be a non-empty string");
                 }
 
-                return Substitute(path.GetString()!, configPath);
+                return Substitute(path.GetString()!, configPath, environment);
             }
 
             return (AuditDestination.DefaultPath, null);
@@ -73,33 +75,20 @@ internal static partial class AuditConfigLookup
         }
     }
 
-    // acl.md §1: ${NAME} and ${NAME:-fallback}; unset without a fallback is an error, never "".
-    private static (string? Path, string? Error) Substitute(string value, string configPath)
+    // The loader's own substitution, so both read the same path from the same environment (a set-but-empty
+    // variable included); and, like the loader, an empty result is an error.
+    private static (string? Path, string? Error) Substitute(string value, string configPath, Func<string, string?> environment)
     {
-        string? missing = null;
-        var result = VariablePattern().Replace(value, match =>
+        var problems = new List<EnvironmentSubstitution.Problem>();
+        var result = EnvironmentSubstitution.Substitute(value, environment, problems);
+        if (result is null)
         {
-            var name = match.Groups["name"].Value;
-            var fromEnvironment = Environment.GetEnvironmentVariable(name);
-            if (!string.IsNullOrEmpty(fromEnvironment))
-            {
-                return fromEnvironment;
-            }
+            var problem = problems[0];
+            return (null, $"{configPath}: $.gateway.audit.path: {problem.Message}. Fix: {problem.Fix}");
+        }
 
-            if (match.Groups["fallback"].Success)
-            {
-                return match.Groups["fallback"].Value;
-            }
-
-            missing ??= name;
-            return string.Empty;
-        });
-
-        return missing is null
-            ? (result, null)
-            : (null, $"{configPath}: gateway.audit.path uses ${{{missing}}}, which is not set (give a fallback with ${{{missing}:-value}})");
+        return string.IsNullOrWhiteSpace(result)
+            ? (null, $"{configPath}: $.gateway.audit.path: the value is empty. Fix: give a file path such as \"./audit/mcpgate-.jsonl\", or \"-\" for stdout")
+            : (result, null);
     }
-
-    [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?<fallback>[^}]*))?\}")]
-    private static partial Regex VariablePattern();
 }

@@ -3,11 +3,12 @@ using System.Text;
 namespace McpGate.Policy.Configuration.Loading;
 
 /// <summary>
-/// Replaces <c>${NAME}</c> and <c>${NAME:-fallback}</c> inside a string value (acl.md §1). Like the shell's
+/// Replaces <c>${NAME}</c> and <c>${NAME:-fallback}</c> inside a string value (docs/acl.md, "Environment variables in
+/// values"). Like the shell's
 /// <c>:-</c>, the fallback is used when the variable is unset or empty. <b>(differs)</b> An unset variable
 /// without a fallback is an error rather than "", which could otherwise become an empty bearer token.
 /// </summary>
-internal static class EnvironmentSubstitution
+public static class EnvironmentSubstitution
 {
     public readonly record struct Problem(string Message, string Fix);
 

@@ -8,7 +8,7 @@ namespace McpGate.Policy.Configuration.Loading;
 internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
     private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits"];
-    private static readonly string[] s_auditKeys = ["path", "retainedFileCount"];
+    private static readonly string[] s_auditKeys = ["path", "retainedFileCount", "serilog"];
     private static readonly string[] s_limitsKeys = ["maxRequestBytes"];
     private static readonly string[] s_timeoutKeys = ["connectSeconds", "activitySeconds", "discoverySeconds"];
 
@@ -267,7 +267,16 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             }
         }
 
-        return new AuditSettings { Path = file, RetainedFileCount = retained };
+        var serilog = defaults.Serilog;
+        if (audit.TryGet("serilog", out var serilogElement, out var serilogPath))
+        {
+            // Serilog's own configuration shape, checked when the gate builds it (Serilog.Settings.Configuration).
+            serilog = Object(serilogElement, serilogPath, knownKeys: null, "write Serilog's configuration, e.g. { \"WriteTo\": [ { \"Name\": \"Console\" } ] }") is null
+                ? serilog
+                : serilogElement.GetRawText();
+        }
+
+        return new AuditSettings { Path = file, RetainedFileCount = retained, Serilog = serilog };
     }
 
     private TimeSpan? ReadSeconds(ObjectView timeouts, string key)

@@ -2,7 +2,7 @@ using McpGate.Policy.Classification;
 
 namespace McpGate.Policy.Evaluation.Compiled;
 
-/// <summary>Which column of the coverage table (acl.md §3) a request falls in.</summary>
+/// <summary>Which column of the coverage table (docs/acl.md, "The coverage table") a request falls in.</summary>
 internal enum CoverageColumn
 {
     Read,
@@ -11,7 +11,8 @@ internal enum CoverageColumn
     Unknown,
 }
 
-/// <summary>One request with its effective access resolved (acl.md §3 step 3); a struct so deciding allocates nothing.</summary>
+/// <summary>One request with its effective access resolved (docs/acl.md, "The coverage table" step 3); a struct so
+/// deciding allocates nothing.</summary>
 internal readonly struct EvaluationRequest
 {
     public EvaluationRequest(
@@ -84,8 +85,8 @@ internal readonly struct EvaluationRequest
 }
 
 /// <summary>
-/// The coverage table of acl.md §3 as bit masks over <see cref="GrantAccess"/>: a grant covers a request when its
-/// access bit is in the mask for its kind (allow or deny).
+/// The coverage table of docs/acl.md, "The coverage table" as bit masks over <see cref="GrantAccess"/>: a grant covers
+/// a request when its access bit is in the mask for its kind (allow or deny).
 /// </summary>
 internal static class Coverage
 {

@@ -4,8 +4,8 @@ using McpGate.Policy.Globbing;
 namespace McpGate.Policy.Evaluation.Compiled;
 
 /// <summary>
-/// The legacy schema (acl.md §2.2), compiled: the first rule whose subjects, roles and tool globs match decides.
-/// Tool globs match the namespaced name <c>&lt;alias&gt;__&lt;tool&gt;</c>, assembled on the stack.
+/// The legacy schema (docs/acl.md, "Legacy ACL"), compiled: the first rule whose subjects, roles and tool globs match
+/// decides. Tool globs match the namespaced name <c>&lt;alias&gt;__&lt;tool&gt;</c>, assembled on the stack.
 /// </summary>
 internal sealed class LegacyPolicy
 {

@@ -3,9 +3,10 @@ using System.Collections.Frozen;
 namespace McpGate.Policy.Evaluation.Compiled;
 
 /// <summary>
-/// The role-based schema (acl.md §2.1, §3), compiled. Evaluation walks the identity's roles, then the subject's
-/// configured roles, then the subject's extras, asking each pre-indexed source for its first covering deny and allow
-/// grant. It allocates nothing: role merging scans for duplicates instead of building a set.
+/// The role-based schema (docs/acl.md, "Role-based ACL" and "How a request is decided"), compiled. Evaluation walks
+/// the identity's roles, then the subject's configured roles, then the subject's extras, asking each pre-indexed
+/// source for its first covering deny and allow grant. It allocates nothing: role merging scans for duplicates instead
+/// of building a set.
 /// </summary>
 internal sealed class RoleBasedPolicy
 {
@@ -178,11 +179,12 @@ internal sealed class RoleBasedPolicy
     }
 }
 
-/// <summary>The fixed <c>matched_rule</c> values (acl.md §3.1).</summary>
+/// <summary>The fixed <c>matched_rule</c> values (docs/acl.md, "The decision").</summary>
 internal static class DecisionRules
 {
     public const string Default = "default";
     public const string Strict = "strict";
     public const string LegacyDefault = "legacy:default";
     public const string NoAcl = "no-acl";
+    public const string InvalidUri = "invalid-uri";
 }
