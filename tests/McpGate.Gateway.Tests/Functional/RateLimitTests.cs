@@ -108,6 +108,26 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task BatchWithACallOverTheLimit_IsRefusedWhole_AndNothingIsForwarded()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl, DevWrites.Replace("\"limit\": 3", "\"limit\": 1", StringComparison.Ordinal)));
+        await gate.CatalogReadyAsync();
+
+        var answer = await FaultClient.PostAsync(gate, GatePolicies.AliceToken, $"[{FaultClient.ToolCall(1, "delete_file")},{FaultClient.ToolCall(2, "delete_file")}]");
+
+        answer.Status.Should().Be(HttpStatusCode.TooManyRequests);
+        answer.RetryAfter.Should().NotBeNull();
+        using var body = JsonDocument.Parse(answer.Body);
+        body.RootElement.EnumerateArray().Select(e => e.GetProperty("error").GetProperty("message").GetString())
+            .Should().Equal("batch_refused", "rate_limited");
+        body.RootElement[1].GetProperty("error").GetProperty("code").GetInt32().Should().Be(-31429);
+        upstream.Spy.ExecutedToolCount("delete_file").Should().Be(0);
+        gate.AuditLines().Where(l => l.GetProperty("tool").ValueKind == JsonValueKind.String).Select(l => l.GetProperty("result").GetString())
+            .Should().Equal("batch_refused", "rate_limited");
+    }
+
+    [Fact]
     public async Task Reload_ChangesTheLimit()
     {
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
