@@ -23,12 +23,19 @@ internal sealed class GateRateLimiter(TimeProvider timeProvider) : IDisposable
     /// </summary>
     public RateLimitRefusal? TryAcquire(IReadOnlyList<RateLimitRule> rules, Identity identity, PolicyEvaluator evaluator, in Decision decision)
     {
-        if (rules.Count == 0 || decision.TargetKind != TargetKind.Tool)
+        if (decision.TargetKind != TargetKind.Tool)
         {
             return null;
         }
 
+        // Even an empty list is swapped in (one reference comparison per call): a reload that removes every rule
+        // also stops the removed rules' timers.
         var set = SetFor(rules);
+        if (set.Buckets.Count == 0)
+        {
+            return null;
+        }
+
         var subject = identity.Subject ?? string.Empty;
         IReadOnlyList<string>? roles = null;
         List<(RateLimitRule Rule, RuleBuckets Buckets, TokenBucketRateLimiter Bucket)>? matched = null;
