@@ -9,7 +9,7 @@ namespace McpGate.Policy.Analysis;
 /// A JSON input of the policy tools (a snapshot, a fixture file) that could not be read or accepted. The message
 /// lists every problem as <c>file:line:col: path: message. Fix: ...</c>, like a config error.
 /// </summary>
-internal sealed class AnalysisFileException : Exception
+public sealed class AnalysisFileException : Exception
 {
     public AnalysisFileException(string what, string sourcePath, IReadOnlyList<ConfigError> errors)
         : base(FormatMessage(what, sourcePath, errors))

@@ -160,7 +160,7 @@ public sealed class OneReadingDifferentialTests
 
         foreach (var contentType in contentTypes)
         {
-            yield return new Variant(Encoding.ASCII.GetBytes(Utf7Smuggle), contentType);
+            yield return new Variant(Encoding.ASCII.GetBytes(OneReadingTests.Utf7Smuggle), contentType);
             yield return new Variant(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"é"}}}"""), contentType);
         }
 
@@ -189,10 +189,6 @@ public sealed class OneReadingDifferentialTests
         yield return new Variant(Encoding.Unicode.GetBytes(delete), "application/json; charset=utf-16le");
         yield return new Variant(Encoding.Unicode.GetBytes(delete), "application/json");
     }
-
-    // The UTF-7 smuggle of OneReadingTests: read_file to a UTF-8 reader, delete_file to a UTF-7 one.
-    private const string Utf7Smuggle =
-        """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"x+ACIAfQAsACIAbgBhAG0AZQAiADoAIgBkAGUAbABlAHQAZQBfAGYAaQBsAGUAIgAsACIAegAiADoAewAiAHEAIgA6ACI-"}}}""";
 
     private static string Message(string id, string method, string paramsMembers) =>
         "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":" + method + ",\"params\":{" + paramsMembers + "}}";

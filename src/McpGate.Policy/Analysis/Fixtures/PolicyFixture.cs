@@ -6,7 +6,7 @@ namespace McpGate.Policy.Analysis.Fixtures;
 /// One expectation of an <c>mcp acl test</c> file: who asks for what, and what the policy must answer.
 /// <see cref="Rule"/> and <see cref="Classification"/> are asserted only when set.
 /// </summary>
-internal sealed record PolicyFixture
+public sealed record PolicyFixture
 {
     public required string File { get; init; }
 
@@ -39,7 +39,7 @@ internal sealed record PolicyFixture
 }
 
 /// <summary>What the policy answered for one <see cref="PolicyFixture"/>, and each way it differs from the expectation.</summary>
-internal sealed record FixtureResult(PolicyFixture Fixture, Decision Decision, string ClassificationGot, IReadOnlyList<string> Mismatches)
+public sealed record FixtureResult(PolicyFixture Fixture, Decision Decision, string ClassificationGot, IReadOnlyList<string> Mismatches)
 {
     public bool Passed => Mismatches.Count == 0;
 }

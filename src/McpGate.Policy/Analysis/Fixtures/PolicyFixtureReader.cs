@@ -8,7 +8,7 @@ namespace McpGate.Policy.Analysis.Fixtures;
 /// Reads an <c>mcp acl test</c> file (<c>{ "tests": [ ... ] }</c>, docs/policy-ci.md). Every key is checked, as in
 /// <c>servers.json</c>: a misspelt <c>"expcet"</c> must not silently turn a case into one that asserts nothing.
 /// </summary>
-internal static class PolicyFixtureReader
+public static class PolicyFixtureReader
 {
     private const string What = "policy tests";
 

@@ -9,7 +9,7 @@ namespace McpGate.Policy.Analysis.Fixtures;
 /// Decides each fixture with the config's own evaluator and the classifier, exactly as <c>mcp acl check</c> does,
 /// and compares the answer with the expectation.
 /// </summary>
-internal static class PolicyFixtureRunner
+public static class PolicyFixtureRunner
 {
     /// <param name="surface">The server's tools; null to classify by name and <c>tool_acl</c> only.</param>
     public static FixtureResult Run(PolicyFixture fixture, GateConfig config, UpstreamConfig upstream, UpstreamSurface? surface)

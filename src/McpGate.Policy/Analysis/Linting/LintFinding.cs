@@ -1,6 +1,6 @@
 namespace McpGate.Policy.Analysis.Linting;
 
-internal enum LintSeverity
+public enum LintSeverity
 {
     Warning,
     Error,
@@ -10,7 +10,7 @@ internal enum LintSeverity
 /// One finding of <c>mcp acl lint</c>: a stable <see cref="Code"/> scripts may match on, where it is in the config
 /// (JSON path, and line and column when the file still has them), what is wrong and how to fix it.
 /// </summary>
-internal sealed record LintFinding(string Code, LintSeverity Severity, string JsonPath, string Message, string Fix)
+public sealed record LintFinding(string Code, LintSeverity Severity, string JsonPath, string Message, string Fix)
 {
     public int? Line { get; init; }
 

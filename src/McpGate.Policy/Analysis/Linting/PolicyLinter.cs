@@ -11,7 +11,7 @@ namespace McpGate.Policy.Analysis.Linting;
 /// as the loader validated it (<see cref="PolicyEvaluator.Spec"/>) and decides coverage with the evaluator's own
 /// compiled grants, so the linter cannot disagree with the gate about what a grant covers.
 /// </summary>
-internal static class PolicyLinter
+public static class PolicyLinter
 {
     internal const string AclPath = "$.serverAuth.acl";
 

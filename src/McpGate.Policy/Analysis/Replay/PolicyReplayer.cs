@@ -13,7 +13,7 @@ namespace McpGate.Policy.Analysis.Replay;
 /// the same way and compared with each other, so a classification that drifted since the line was written is not
 /// mistaken for a policy change.
 /// </summary>
-internal sealed class PolicyReplayer
+public sealed class PolicyReplayer
 {
     private static readonly IReadOnlyList<string> s_noReasons = Array.AsReadOnly(Array.Empty<string>());
 

@@ -3,7 +3,7 @@ using McpGate.Policy.Evaluation;
 namespace McpGate.Policy.Analysis.Replay;
 
 /// <summary>Which way a re-decided request moved.</summary>
-internal enum ReplayChange
+public enum ReplayChange
 {
     /// <summary>allow → deny.</summary>
     Tightened,
@@ -13,10 +13,10 @@ internal enum ReplayChange
 }
 
 /// <summary>Who, where and what a group of changed decisions is about.</summary>
-internal readonly record struct ReplayGroupKey(ReplayChange Change, string? Subject, string Server, TargetKind TargetKind, string Target);
+public readonly record struct ReplayGroupKey(ReplayChange Change, string? Subject, string Server, TargetKind TargetKind, string Target);
 
 /// <summary>Every changed decision of one <see cref="ReplayGroupKey"/>: how many, when, a sample, and the rules before and after.</summary>
-internal sealed class ReplayGroup(ReplayGroupKey key, DateTimeOffset? firstSeen, string? sampleDecisionId, string beforeRule, string afterRule)
+public sealed class ReplayGroup(ReplayGroupKey key, DateTimeOffset? firstSeen, string? sampleDecisionId, string beforeRule, string afterRule)
 {
     public ReplayGroupKey Key { get; } = key;
 
@@ -35,7 +35,7 @@ internal sealed class ReplayGroup(ReplayGroupKey key, DateTimeOffset? firstSeen,
 }
 
 /// <summary>What a replay found: the totals and the changed decisions, grouped.</summary>
-internal sealed class ReplayReport
+public sealed class ReplayReport
 {
     /// <summary>Lines read, of every kind.</summary>
     public long Lines { get; set; }

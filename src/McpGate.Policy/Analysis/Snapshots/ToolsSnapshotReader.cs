@@ -9,7 +9,7 @@ namespace McpGate.Policy.Analysis.Snapshots;
 /// input property names and hints, and the prompt, resource and template identifiers. Unknown keys are tolerated
 /// inside a tool (the protocol grows), but the file's own structure is checked and every problem is reported.
 /// </summary>
-internal static class ToolsSnapshotReader
+public static class ToolsSnapshotReader
 {
     private const string What = "tools snapshot";
     private const string Fix = "re-create it with 'mcp acl snapshot --out FILE'";

@@ -7,7 +7,7 @@ namespace McpGate.Policy.Analysis.Snapshots;
 /// prompts and the URIs of its resources and resource templates. A null list means "not known" (live tool discovery
 /// does not list prompts or resources), which is not the same as "the upstream has none".
 /// </summary>
-internal sealed record UpstreamSurface(
+public sealed record UpstreamSurface(
     string Server,
     IReadOnlyList<ToolDescriptor> Tools,
     IReadOnlyList<string>? Prompts = null,
@@ -29,7 +29,7 @@ internal sealed record UpstreamSurface(
 }
 
 /// <summary>A loaded <c>mcp acl snapshot</c> file: each recorded upstream's surface, by alias.</summary>
-internal sealed class ToolsSnapshot
+public sealed class ToolsSnapshot
 {
     public required string SourcePath { get; init; }
 
@@ -40,7 +40,7 @@ internal sealed class ToolsSnapshot
 /// The snapshot file's names (docs/policy-ci.md). Written by <c>mcp acl snapshot</c>, read by
 /// <see cref="ToolsSnapshotReader"/>: one list, so the two cannot drift.
 /// </summary>
-internal static class SnapshotFields
+public static class SnapshotFields
 {
     public const string FormatVersionName = "mcpgate_snapshot";
     public const int FormatVersion = 1;
