@@ -32,6 +32,7 @@ public static class AuditFields
     public const string UpstreamStatus = "upstream_status";
     public const string ArgKeys = "arg_keys";
     public const string Hidden = "hidden";
+    public const string RateLimitRule = "rate_limit_rule";
 
     /// <summary>Added after <see cref="Hidden"/> (issue 18): new fields go last so the existing order never changes.</summary>
     public const string CredentialRoles = "credential_roles";
@@ -42,6 +43,7 @@ public static class AuditFields
         Ts, Event, DecisionId, TraceId, JsonRpcId, Subject, Roles, Auth, Server, Method, Tool, Resource, Prompt,
         Decision, Result, MatchedRule, AccessKind, GrantAccess, ClassificationKind, ClassificationSource,
         ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden, CredentialRoles,
+        RateLimitRule,
     ];
 
     public static bool IsKnown(string name)

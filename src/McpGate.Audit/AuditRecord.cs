@@ -24,6 +24,7 @@ public static class AuditResults
     public const string InvalidRequest = "invalid_request";
     public const string BatchRefused = "batch_refused";
     public const string Unauthenticated = "unauthenticated";
+    public const string RateLimited = "rate_limited";
 }
 
 /// <summary>
@@ -77,4 +78,7 @@ public sealed class AuditRecord
     /// are merged in: what <c>mcp acl replay</c> needs to re-decide under a config that changes the subject's roles.
     /// </summary>
     public IReadOnlyList<string>? CredentialRoles { get; init; }
+
+    /// <summary>For <c>rate_limited</c>: the <c>gateway.rateLimits</c> rule whose bucket was empty.</summary>
+    public string? RateLimitRule { get; init; }
 }

@@ -47,6 +47,7 @@ public static class AuditRecordFormatter
     private static readonly JsonEncodedText s_argKeys = JsonEncodedText.Encode(AuditFields.ArgKeys);
     private static readonly JsonEncodedText s_hidden = JsonEncodedText.Encode(AuditFields.Hidden);
     private static readonly JsonEncodedText s_credentialRoles = JsonEncodedText.Encode(AuditFields.CredentialRoles);
+    private static readonly JsonEncodedText s_rateLimitRule = JsonEncodedText.Encode(AuditFields.RateLimitRule);
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -138,6 +139,9 @@ public static class AuditRecordFormatter
         WriteList(writer, s_argKeys, record.ArgKeys);
         WriteList(writer, s_hidden, record.Hidden);
         WriteList(writer, s_credentialRoles, record.CredentialRoles);
+
+        // Added after the first 26 fields, so readers that index fields by position keep working.
+        WriteString(writer, s_rateLimitRule, record.RateLimitRule);
         writer.WriteEndObject();
     }
 

@@ -5,6 +5,7 @@ using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Inspection;
+using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
 using McpGate.Mcp.Discovery;
 using McpGate.Policy.Classification;
@@ -122,6 +123,7 @@ internal static class GatewayApplication
         services.AddSingleton(_ => new ToolDiscoveryClient());
         services.AddSingleton<ToolCatalog>();
         services.AddSingleton<RequestDecider>();
+        services.AddSingleton<GateRateLimiter>();
         services.AddSingleton<GateResponseTransform>();
         services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());

@@ -7,7 +7,7 @@ namespace McpGate.Gateway.Inspection;
 /// <summary>Builds audit records from what the gate knows; the decision fields are the evaluator's, unchanged.</summary>
 internal static class GateAuditRecords
 {
-    public static AuditRecord ForDecision(GateRequestContext gate, InspectedMessage message, in Decision decision, string decisionId, string result, double durationMs, int? upstreamStatus) => new()
+    public static AuditRecord ForDecision(GateRequestContext gate, InspectedMessage message, in Decision decision, string decisionId, string result, double durationMs, int? upstreamStatus, string? rateLimitRule = null) => new()
     {
         Timestamp = DateTimeOffset.UtcNow,
         Event = EventFor(decision.TargetKind),
@@ -28,6 +28,7 @@ internal static class GateAuditRecords
         DurationMs = durationMs,
         UpstreamStatus = upstreamStatus,
         ArgKeys = decision.TargetKind == TargetKind.Tool ? message.ArgumentKeys : null,
+        RateLimitRule = rateLimitRule,
     };
 
     public static AuditRecord Rejected(GateRequestContext gate, InspectedMessage? message, string result) => new()

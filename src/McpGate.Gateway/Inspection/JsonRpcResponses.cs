@@ -17,6 +17,13 @@ internal static class JsonRpcResponses
     public const int SessionNotFound = -32001;
     public const int UpstreamFailure = -32603;
 
+    /// <summary>
+    /// A call over a <c>gateway.rateLimits</c> rule. Outside -32768..-32000, which JSON-RPC and MCP reserve (MCP
+    /// 2026-07-28 asks new non-spec codes to be allocated there), and not a code an SDK already gives a meaning to;
+    /// the 429 in it is HTTP's Too Many Requests, for a reader of the raw error.
+    /// </summary>
+    public const int RateLimited = -31429;
+
     /// <summary>An error with id null (or the request's id) and no data.</summary>
     public static Task WriteErrorAsync(HttpContext context, int statusCode, JsonRpcId id, int code, string message)
     {
@@ -56,6 +63,42 @@ internal static class JsonRpcResponses
 
         // A denied notification has no id to answer; the transport says "not accepted" with an HTTP error.
         return WriteAsync(context, id.IsPresent ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, buffer.WrittenMemory);
+    }
+
+    /// <summary>
+    /// A call the ACL allowed but a rate limit refused (docs/observability.md): HTTP 429 with <c>Retry-After</c>, and a
+    /// JSON-RPC error naming the rule, with <c>data.retry_after_seconds</c> and the decision id of its audit row.
+    /// </summary>
+    public static Task WriteRateLimitedAsync(HttpContext context, JsonRpcId id, in Decision decision, string decisionId, string rule, int retryAfterSeconds)
+    {
+        var buffer = new ArrayBufferWriter<byte>(384);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteRateLimited(writer, id, decision, decisionId, rule, retryAfterSeconds);
+        }
+
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteAsync(context, StatusCodes.Status429TooManyRequests, buffer.WrittenMemory);
+    }
+
+    public static void WriteRateLimited(Utf8JsonWriter writer, JsonRpcId id, in Decision decision, string decisionId, string rule, int retryAfterSeconds)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WritePropertyName("id"u8);
+        id.WriteTo(writer);
+        writer.WriteStartObject("error"u8);
+        writer.WriteNumber("code"u8, RateLimited);
+        writer.WriteString("message"u8, "rate_limited");
+        writer.WriteStartObject("data"u8);
+        writer.WriteString("server"u8, decision.Server);
+        writer.WriteString(decision.TargetKind.ToWire(), decision.Target);
+        writer.WriteString("rule"u8, rule);
+        writer.WriteNumber("retry_after_seconds"u8, retryAfterSeconds);
+        writer.WriteString("decision_id"u8, decisionId);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     public static void WriteDenial(Utf8JsonWriter writer, GatewaySettings settings, JsonRpcId id, in Decision decision, string decisionId)

@@ -5,6 +5,7 @@ using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Hosting;
+using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
@@ -36,6 +37,7 @@ internal sealed class McpGateMiddleware(
     GateStateStore store,
     SessionRegistry sessions,
     RequestDecider decider,
+    GateRateLimiter rateLimiter,
     IAuditLog audit,
     GatewayRuntime runtime,
     IHostApplicationLifetime lifetime)
@@ -186,6 +188,14 @@ internal sealed class McpGateMiddleware(
                     return;
                 }
 
+                // Allowed, so now it counts against gateway.rateLimits: a denied call consumed no budget.
+                if (rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decision) is { } limited)
+                {
+                    audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.RateLimited, 0, null, limited.Rule.Name));
+                    await JsonRpcResponses.WriteRateLimitedAsync(context, message.Id, decision, decisionId, limited.Rule.Name, limited.RetryAfterSeconds);
+                    return;
+                }
+
                 gate.Decision = decision;
                 gate.DecisionId = decisionId;
             }
@@ -320,6 +330,19 @@ internal sealed class McpGateMiddleware(
     {
         var messages = inspection.Messages;
         var (decisions, mayForward) = await decider.DecideBatchAsync(gate.State.Config, gate.Upstream, gate.Identity, messages, context.RequestAborted);
+        var settings = gate.State.Config.Gateway;
+
+        // Each allowed element counts against gateway.rateLimits; the first one over a limit refuses the batch.
+        var limitedIndex = -1;
+        RateLimitRefusal? limited = null;
+        for (var i = 0; mayForward && i < messages.Count; i++)
+        {
+            if (decisions[i] is { } decided && rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decided) is { } refusal)
+            {
+                (limitedIndex, limited, mayForward) = (i, refusal, false);
+            }
+        }
+
         if (mayForward)
         {
             var calls = new List<ForwardedCall>(messages.Count);
@@ -335,7 +358,6 @@ internal sealed class McpGateMiddleware(
             return true;
         }
 
-        var settings = gate.State.Config.Gateway;
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -350,6 +372,15 @@ internal sealed class McpGateMiddleware(
                     if (message.Kind == JsonRpcMessageKind.Request)
                     {
                         JsonRpcResponses.WriteDenial(writer, settings, message.Id, denied, decisionId);
+                    }
+                }
+                else if (i == limitedIndex && decisions[i] is { } overLimit)
+                {
+                    var decisionId = DecisionIds.New();
+                    audit.Write(GateAuditRecords.ForDecision(gate, message, overLimit, decisionId, AuditResults.RateLimited, 0, null, limited!.Rule.Name));
+                    if (message.Kind == JsonRpcMessageKind.Request)
+                    {
+                        JsonRpcResponses.WriteRateLimited(writer, message.Id, overLimit, decisionId, limited.Rule.Name, limited.RetryAfterSeconds);
                     }
                 }
                 else
@@ -371,7 +402,12 @@ internal sealed class McpGateMiddleware(
         }
 
         audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.BatchRefused));
-        await JsonRpcResponses.WriteAsync(context, StatusCodes.Status200OK, buffer.WrittenMemory);
+        if (limited is not null)
+        {
+            context.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await JsonRpcResponses.WriteAsync(context, limited is null ? StatusCodes.Status200OK : StatusCodes.Status429TooManyRequests, buffer.WrittenMemory);
         return false;
     }
 

@@ -1,3 +1,5 @@
+using McpGate.Policy.RateLimits;
+
 namespace McpGate.Policy.Configuration;
 
 public enum DenyStyle
@@ -36,6 +38,9 @@ public sealed class GatewaySettings
 
     /// <summary>Bound on the gate's own tool discovery (catalog refresh).</summary>
     public TimeSpan DiscoveryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>gateway.rateLimits</c>, in file order; empty means no call is limited.</summary>
+    public IReadOnlyList<RateLimitRule> RateLimits { get; init; } = [];
 }
 
 public sealed class AuditSettings

@@ -12,7 +12,7 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
     [
         "subject", "roles", "server", "tool", "tool_known", "decision", "matched_rule", "reason", "access_kind",
         "access_source", "grant_access", "classification_kind", "classification_source", "classification_confidence",
-        "classification_reasons",
+        "classification_reasons", "rate_limits",
     ];
 
     private readonly TempDirectory _directory = new();
@@ -144,6 +144,38 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.Output.Should().StartWith("DENY ").And.Contain("classification=override:write (1.00)");
+    }
+
+    [Fact]
+    public async Task Check_ShowsTheRateLimitRulesThatWouldCountTheCall()
+    {
+        var config = WithRateLimits("""
+            [
+              { "name": "reads", "roles": ["reader"], "server": "off*", "access": "read", "limit": 30, "per": "1m" },
+              { "name": "writes", "subjects": "*", "access": "write", "limit": 5, "per": "1h" },
+              { "name": "bob-only", "subjects": ["bob"], "limit": 1, "per": "1d" }
+            ]
+            """);
+
+        var text = await CheckWithConfigAsync(config, "--subject", "alice", "--server", "offline", "--tool", "read_secrets", "--offline");
+        var json = await CheckWithConfigAsync(config, "--subject", "alice", "--server", "offline", "--tool", "read_secrets", "--offline", "--format", "json");
+        var none = await CheckWithConfigAsync(config, "--subject", "alice", "--server", "notes", "--tool", "get_note", "--offline", "--format", "json");
+
+        text.ExitCode.Should().Be(0, text.ToString());
+        text.Output.Should().Contain("rate limits: reads (30 per 1m)").And.NotContain("writes").And.NotContain("bob-only");
+        using var document = JsonDocument.Parse(json.Output);
+        var limits = document.RootElement.GetProperty("rate_limits").EnumerateArray().ToList();
+        limits.Select(l => (l.GetProperty("name").GetString(), l.GetProperty("limit").GetInt32(), l.GetProperty("per").GetString()))
+            .Should().Equal(("reads", 30, "1m"));
+        using var noneDocument = JsonDocument.Parse(none.Output);
+        noneDocument.RootElement.GetProperty("rate_limits").ValueKind.Should().Be(JsonValueKind.Null, "no rule covers server notes");
+    }
+
+    private string WithRateLimits(string rules)
+    {
+        var config = upstreams.StandardConfig();
+        var end = config.LastIndexOf('}');
+        return config[..end] + $$"""  "gateway": { "rateLimits": {{rules}} },{{"\n"}}}""";
     }
 
     [Fact]

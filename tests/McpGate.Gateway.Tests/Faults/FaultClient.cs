@@ -7,7 +7,7 @@ using McpGate.Gateway.Tests.Functional;
 namespace McpGate.Gateway.Tests.Faults;
 
 /// <summary>What a caller saw: the status, the body as far as it arrived, and whether the stream broke off.</summary>
-internal sealed record FaultAnswer(HttpStatusCode Status, string Body, bool BrokeOff, TimeSpan Elapsed)
+internal sealed record FaultAnswer(HttpStatusCode Status, string Body, bool BrokeOff, TimeSpan Elapsed, string? RetryAfter = null)
 {
     /// <summary>The JSON-RPC error of the answer (<c>error.code</c>, <c>error.message</c>, <c>id</c> as raw JSON).</summary>
     public (int Code, string Message, string Id) Error
@@ -53,7 +53,7 @@ internal static class FaultClient
             brokeOff = true;
         }
 
-        return new FaultAnswer(response.StatusCode, body.ToString(), brokeOff, DateTime.UtcNow - started);
+        return new FaultAnswer(response.StatusCode, body.ToString(), brokeOff, DateTime.UtcNow - started, response.Headers.RetryAfter?.ToString());
     }
 
     public static async Task<HttpStatusCode> HealthAsync(RunningGate gate)

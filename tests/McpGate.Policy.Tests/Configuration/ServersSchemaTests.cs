@@ -80,6 +80,11 @@ public sealed partial class ServersSchemaTests
     [InlineData("padded audit path", """{ "mcpServers": {}, "gateway": { "audit": { "path": " -" } } }""")]
     [InlineData("retained zero", """{ "mcpServers": {}, "gateway": { "audit": { "retainedFileCount": 0 } } }""")]
     [InlineData("origin with a path", """{ "mcpServers": {}, "gateway": { "allowedOrigins": ["http://localhost:6274/app"] } }""")]
+    [InlineData("rate limit without a caller", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "limit": 1, "per": "1m" } ] } }""")]
+    [InlineData("rate limit without a window", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 1 } ] } }""")]
+    [InlineData("rate limit window without unit", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 1, "per": "60" } ] } }""")]
+    [InlineData("rate limit of zero", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 0, "per": "1m" } ] } }""")]
+    [InlineData("rate limit access typo", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "access": "writ", "limit": 1, "per": "1m" } ] } }""")]
     public void ShapeErrors_AreRefusedByLoaderAndSchema(string description, string json)
     {
         var load = () => ConfigLoader.Parse(json, description, _ => null);

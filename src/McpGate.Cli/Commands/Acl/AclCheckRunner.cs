@@ -2,6 +2,7 @@ using McpGate.Cli.Output;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
 using McpGate.Policy.Evaluation;
+using McpGate.Policy.RateLimits;
 
 namespace McpGate.Cli.Commands.Acl;
 
@@ -24,7 +25,7 @@ internal static class AclCheckRunner
             {
                 var classification = ToolClassifier.ClassifyUncached(upstream.ToolAcl, tool);
                 var decision = config.Evaluator.Evaluate(identity, upstream.Alias, TargetKind.Tool, tool.Name, classification, request.Access);
-                results.Add(new CheckResult(decision, effectiveRoles, ToolKnown: true));
+                results.Add(new CheckResult(decision, effectiveRoles, ToolKnown: true, RateLimitRules.Applying(config.Gateway.RateLimits, decision, effectiveRoles)));
             }
 
             if (request.Json)
@@ -61,7 +62,7 @@ internal static class AclCheckRunner
         }
 
         var single = config.Evaluator.Evaluate(identity, upstream.Alias, kind, target, toolClassification, request.Access);
-        var result = new CheckResult(single, effectiveRoles, toolKnown);
+        var result = new CheckResult(single, effectiveRoles, toolKnown, RateLimitRules.Applying(config.Gateway.RateLimits, single, effectiveRoles));
         if (request.Json)
         {
             CheckJson.WriteObject(output, result);

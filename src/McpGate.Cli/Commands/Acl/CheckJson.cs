@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGate.Cli.Output;
 using McpGate.Policy.Evaluation;
+using McpGate.Policy.RateLimits;
 
 namespace McpGate.Cli.Commands.Acl;
 
@@ -45,6 +46,29 @@ internal static class CheckJson
         writer.WriteString("classification_source", classification?.Source.ToWire());
         JsonOutput.WriteNumberOrNull(writer, "classification_confidence", classification?.Confidence);
         JsonOutput.WriteStringArrayOrNull(writer, "classification_reasons", classification?.Reasons);
+        WriteRateLimits(writer, result);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Added last (additively): the <c>gateway.rateLimits</c> rules that would count the call; null when none.</summary>
+    private static void WriteRateLimits(Utf8JsonWriter writer, CheckResult result)
+    {
+        if (result.RateLimits is not { Count: > 0 } rules)
+        {
+            writer.WriteNull("rate_limits");
+            return;
+        }
+
+        writer.WriteStartArray("rate_limits");
+        foreach (var rule in rules)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", rule.Name);
+            writer.WriteNumber("limit", rule.Limit);
+            writer.WriteString("per", RateLimitWindows.Format(rule.Per));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 }

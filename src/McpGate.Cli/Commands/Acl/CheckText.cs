@@ -32,6 +32,12 @@ internal static class CheckText
         {
             output.WriteLine(Indent + decision.Reason);
         }
+
+        if (result.RateLimits is { Count: > 0 } rules)
+        {
+            var counted = string.Join(", ", rules.Select(r => $"{r.Name} ({r.Describe()})"));
+            output.WriteLine(Indent + (decision.IsAllowed ? "rate limits: " : "rate limits (were it allowed): ") + counted);
+        }
     }
 
     public static void WriteTable(

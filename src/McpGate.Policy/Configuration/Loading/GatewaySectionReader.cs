@@ -7,7 +7,7 @@ namespace McpGate.Policy.Configuration.Loading;
 /// <summary>The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>.</summary>
 internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
-    private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts"];
+    private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits"];
     private static readonly string[] s_auditKeys = ["path", "retainedFileCount", "serilog"];
     private static readonly string[] s_limitsKeys = ["maxRequestBytes"];
     private static readonly string[] s_timeoutKeys = ["connectSeconds", "activitySeconds", "discoverySeconds"];
@@ -92,6 +92,12 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             }
         }
 
+        var rateLimits = defaults.RateLimits;
+        if (gateway.TryGet("rateLimits", out var rateLimitsElement, out var rateLimitsPath))
+        {
+            rateLimits = new RateLimitsSectionReader(Errors, Environment).Read(rateLimitsElement, rateLimitsPath);
+        }
+
         return new GatewaySettings
         {
             Listen = listen,
@@ -103,6 +109,7 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             ConnectTimeout = connect,
             ActivityTimeout = activity,
             DiscoveryTimeout = discovery,
+            RateLimits = rateLimits,
         };
     }
 
