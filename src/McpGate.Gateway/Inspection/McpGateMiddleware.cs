@@ -203,9 +203,9 @@ internal sealed class McpGateMiddleware(
             gate.ListKind = ListKinds.TryFromMethod(message.Method, out var listKind) ? listKind : null;
         }
 
-        // :: Step 10: forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer in one write
-        // with the headers, and the stream YARP would otherwise copy reads the same buffer. They were read as UTF-8
-        // JSON, and the upstream is told exactly that (no charset or parameter it could decode by instead).
+        // :: Step 10: forward exactly the bytes that were inspected: InspectedBodyHandler sends them from this buffer
+        // in one write with the headers, and the stream YARP would otherwise copy reads the same buffer. They were read
+        // as UTF-8 JSON, and the upstream is told exactly that (no charset or parameter it could decode by instead).
         request.Body = body.AsStream();
         request.ContentLength = body.Length;
         request.ContentType = RequestGuards.CanonicalJsonContentType;
