@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using McpGate.Gateway.Inspection;
+using McpGate.Mcp.JsonRpc;
 using McpGate.Policy.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,10 +62,40 @@ internal static class GateRequestTransform
                 }
             }
 
+            RemoveUnvalidatedParamHeaders(headers);
+
             return default;
         });
 
         var responses = context.Services.GetRequiredService<GateResponseTransform>();
         context.AddResponseTransform(responses.ApplyAsync);
+    }
+
+    /// <summary>
+    /// Before 2026-07-28 no server checks <c>Mcp-Param-*</c> against the body, and the gate does not read tool
+    /// arguments: a header nobody verifies is not passed on for someone behind the gate to act on. Works on the
+    /// outgoing headers YARP already copied (their non-validated view enumerates without allocating).
+    /// </summary>
+    private static void RemoveUnvalidatedParamHeaders(HttpRequestHeaders headers)
+    {
+        var version = headers.NonValidated.TryGetValues(McpHeaders.ProtocolVersion, out var values) && values.Count == 1 ? values.ToString() : null;
+        if (McpHeaders.ValidatesMirroredHeaders(version))
+        {
+            return;
+        }
+
+        List<string>? names = null;
+        foreach (var (name, _) in headers.NonValidated)
+        {
+            if (name.StartsWith(McpHeaders.ParamPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        foreach (var name in names ?? [])
+        {
+            headers.Remove(name);
+        }
     }
 }

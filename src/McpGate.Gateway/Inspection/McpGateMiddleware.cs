@@ -158,13 +158,6 @@ internal sealed class McpGateMiddleware(
             return;
         }
 
-        if (!McpHeaders.ValidatesMirroredHeaders(request.Headers[McpHeaders.ProtocolVersion]))
-        {
-            // Before 2026-07-28 no server checks Mcp-Param-* against the body, and the gate does not read tool
-            // arguments: a header nobody verifies is not passed on for someone behind the gate to act on.
-            RemoveParamHeaders(request.Headers);
-        }
-
         // :: Step 8: decide every message.
         if (inspection.IsBatch)
         {
@@ -249,26 +242,6 @@ internal sealed class McpGateMiddleware(
                     var result = call.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
                     audit.Post(GateAuditRecords.ForDecision(gate, call.Message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
                 }
-            }
-        }
-    }
-
-    private static void RemoveParamHeaders(IHeaderDictionary headers)
-    {
-        List<string>? names = null;
-        foreach (var (name, _) in headers)
-        {
-            if (name.StartsWith(McpHeaders.ParamPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                (names ??= []).Add(name);
-            }
-        }
-
-        if (names is not null)
-        {
-            foreach (var name in names)
-            {
-                headers.Remove(name);
             }
         }
     }

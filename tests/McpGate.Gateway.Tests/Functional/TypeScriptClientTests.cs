@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.Functional;
@@ -15,12 +14,10 @@ public sealed class TypeScriptClientTests
     [Fact]
     public async Task TypeScriptSdkClient_SeesFilteredTools_IsDeniedBeforeExecution_AndRoundTripsElicitation()
     {
-        var scriptDirectory = NodePeers.TypeScriptDirectory;
-        await NodePeers.EnsureInstalledAsync();
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
         await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
 
-        var (exitCode, output) = await RunAsync("node", "flows.mjs", scriptDirectory, new Dictionary<string, string>
+        var (exitCode, stdout, stderr) = await NodePeers.RunNodeAsync("flows.mjs", new Dictionary<string, string>
         {
             ["GATE_URL"] = gate.McpUrl("files").ToString(),
             ["READER_TOKEN"] = GatePolicies.BobToken,
@@ -29,38 +26,9 @@ public sealed class TypeScriptClientTests
             ["EXPECT_ALL_TOOLS"] = string.Join(",", upstream.ToolNames),
         });
 
+        var output = stdout + stderr;
         exitCode.Should().Be(0, output);
         output.Should().Contain("all flows passed");
         upstream.Spy.ExecutedToolCount("delete_file").Should().Be(0);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string arguments, string directory, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {arguments} did not finish within 3 minutes");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -46,4 +46,35 @@ public static class NodePeers
             s_install.Release();
         }
     }
+
+    /// <summary>Runs <c>node</c> with <paramref name="arguments"/> in the TypeScript directory and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunNodeAsync(string arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        await EnsureInstalledAsync();
+        var start = new ProcessStartInfo("node", arguments)
+        {
+            WorkingDirectory = TypeScriptDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var node = Process.Start(start)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        try
+        {
+            await node.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException)
+        {
+            node.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node {arguments} did not finish in time");
+        }
+
+        return (node.ExitCode, await stdout, await stderr);
+    }
 }
