@@ -7,6 +7,7 @@ using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Inspection;
 using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
+using McpGate.Gateway.Telemetry;
 using McpGate.Mcp.Discovery;
 using McpGate.Policy.Classification;
 using McpGate.Policy.Configuration;
@@ -125,11 +126,19 @@ internal static class GatewayApplication
         services.AddSingleton<RequestDecider>();
         services.AddSingleton<GateRateLimiter>();
         services.AddSingleton<GateResponseTransform>();
-        services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
+        services.AddSingleton(sp =>
+        {
+            var store = new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>());
+            var metrics = sp.GetRequiredService<GateMetrics>();
+            store.Reloaded += _ => metrics.ConfigReloaded(applied: true);
+            store.ReloadRefused += _ => metrics.ConfigReloaded(applied: false);
+            return store;
+        });
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
         services.AddGatewayHealthChecks();
         services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride, config.SourcePath);
+        services.AddGateTelemetry(config, listen.IsLoopback);
 
         services.AddReverseProxy()
             .LoadFromMemory(proxy.Routes, proxy.Clusters)
@@ -142,6 +151,7 @@ internal static class GatewayApplication
     public static WebApplication MapMcpGate(this WebApplication app)
     {
         app.MapGatewayEndpoints();
+        app.MapGateTelemetry();
         app.MapReverseProxy(pipeline => pipeline.UseMiddleware<McpGateMiddleware>());
         return app;
     }
