@@ -1,7 +1,7 @@
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Hosting;
 using McpGate.Gateway.Inspection;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
