@@ -1,7 +1,11 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Tests.Faults;
 using McpGate.Gateway.Tests.Functional;
 using McpGate.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpGate.Gateway.Tests.Telemetry;
 
@@ -41,6 +45,49 @@ public sealed class PrometheusScrapeTests
     }
 
     [Fact]
+    public async Task GrafanaDashboard_QueriesMetricsTheGateExports_InPromQLPrometheusAccepts()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        await gate.CatalogReadyAsync();
+        await using var prometheus = await PrometheusServer.StartAsync(new Uri(gate.BaseUrl, "/metrics"));
+
+        // Every kind of event the dashboard shows, once: a denial, an allowed call, a hidden list, a reload.
+        (await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(1, "delete_file"))).Body.Should().Contain("capability_denied");
+        (await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(2, "read_file"))).Status.Should().Be(HttpStatusCode.OK);
+        (await FaultClient.PostAsync(gate, GatePolicies.DaveToken, FaultClient.ToolsList(3))).Status.Should().Be(HttpStatusCode.OK);
+        gate.Services.GetRequiredService<GateStateStore>().Reload().Should().BeTrue();
+        using var http = new HttpClient();
+        var exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+
+        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "docs", "grafana", "mcpgate-dashboard.json")));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(p => p.TryGetProperty("targets", out _))
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => (Panel: p.GetProperty("title").GetString(), Expr: t.GetProperty("expr").GetString()!)))
+            .ToList();
+        expressions.Should().HaveCountGreaterThan(10);
+        foreach (var (panel, expr) in expressions)
+        {
+            // A metric name with a typo is valid PromQL that never returns anything: each must be one the gate exports.
+            foreach (Match name in Regex.Matches(expr, @"\b(mcp|mcpgate)_[a-z_]+\b"))
+            {
+                exported.Should().Contain(name.Value + (name.Value.EndsWith("_bucket", StringComparison.Ordinal) ? "{" : string.Empty), $"panel \"{panel}\" queries {name.Value}");
+            }
+
+            var query = expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$__range", "5m", StringComparison.Ordinal).Replace("$server", ".*", StringComparison.Ordinal);
+            var answer = await prometheus.QueryAsync(query);
+            answer.GetProperty("status").GetString().Should().Be("success", $"panel \"{panel}\": {query} → {answer}");
+        }
+
+        // And the denials panel shows a denial made after Prometheus first saw the series (a rate needs two samples).
+        await prometheus.QueryUntilAsync("""sum(mcpgate_decisions_total{mcpgate_decision="deny"})""", v => v >= 1, TimeSpan.FromSeconds(30));
+        (await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(4, "delete_file"))).Body.Should().Contain("capability_denied");
+        var denials = expressions.Single(e => e.Panel == "Denials per server").Expr
+            .Replace("rate(", "increase(", StringComparison.Ordinal).Replace("$__rate_interval", "5m", StringComparison.Ordinal).Replace("$server", ".*", StringComparison.Ordinal);
+        (await prometheus.QueryUntilAsync(denials, v => v > 0, TimeSpan.FromSeconds(30))).Should().BePositive();
+    }
+
+    [Fact]
     public async Task Metrics_AreNotServed_WhenTurnedOff()
     {
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
@@ -50,5 +97,21 @@ public sealed class PrometheusScrapeTests
         using var response = await http.GetAsync(new Uri(gate.BaseUrl, "/metrics"));
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Metrics_RefuseAForeignHost_OnALoopbackGate()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        using var http = new HttpClient();
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, new Uri(gate.BaseUrl, "/metrics"));
+        rebound.Headers.Host = "attacker.example";
+
+        using var refused = await http.SendAsync(rebound);
+        using var served = await http.GetAsync(new Uri(gate.BaseUrl, "/metrics"));
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a DNS-rebinding page must not read the gate's metrics");
+        served.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }

@@ -104,6 +104,14 @@ public sealed class PrometheusServer : IAsyncDisposable
         throw new TimeoutException($"Prometheus did not answer `{promql}` as expected within {timeout.TotalSeconds:0} s; last answer: {last}; targets: {targets}");
     }
 
+    /// <summary>Runs an instant PromQL query once; the API's answer (<c>status</c> is <c>error</c> for a query it cannot parse).</summary>
+    public async Task<JsonElement> QueryAsync(string promql)
+    {
+        using var response = await _http.GetAsync(new Uri(BaseUrl, "api/v1/query?query=" + Uri.EscapeDataString(promql)));
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return answer.RootElement.Clone();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
