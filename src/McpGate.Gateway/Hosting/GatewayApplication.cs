@@ -57,7 +57,8 @@ internal static class GatewayApplication
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         // With this category off, hosting starts no Activity and pushes no logging scope per request (nor does the
-        // upstream HttpClient start a child Activity); trace ids come from the caller's traceparent instead.
+        // upstream HttpClient start a child Activity) unless tracing listens, which only an OTLP endpoint turns on
+        // (Telemetry/GateTelemetryExtensions); otherwise trace ids come from the caller's traceparent (TraceIds).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
