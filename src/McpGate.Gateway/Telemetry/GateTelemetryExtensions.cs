@@ -1,6 +1,7 @@
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Hosting;
 using McpGate.Gateway.Inspection;
+using System.Diagnostics.Metrics;
 using McpGate.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -46,6 +47,16 @@ internal static class GateTelemetryExtensions
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(GateTelemetryNames.Source);
+
+            // Meters are matched by name, process-wide: this gate exports its own meter only, not another gate's in
+            // the same process (tests run many; a host could embed two).
+            ((IDeferredMeterProviderBuilder)metrics).Configure(static (services, builder) =>
+            {
+                var factory = services.GetRequiredService<IMeterFactory>();
+                builder.AddView(instrument => instrument.Meter.Name == GateTelemetryNames.Source && !ReferenceEquals(instrument.Meter.Scope, factory)
+                    ? MetricStreamConfiguration.Drop
+                    : null);
+            });
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();

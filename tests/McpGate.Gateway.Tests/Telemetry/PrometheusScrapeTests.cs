@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Tests.Faults;
 using McpGate.Gateway.Tests.Functional;
+using McpGate.Gateway.Tests.Security;
 using McpGate.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -85,6 +86,25 @@ public sealed class PrometheusScrapeTests
         var denials = expressions.Single(e => e.Panel == "Denials per server").Expr
             .Replace("rate(", "increase(", StringComparison.Ordinal).Replace("$__rate_interval", "5m", StringComparison.Ordinal).Replace("$server", ".*", StringComparison.Ordinal);
         (await prometheus.QueryUntilAsync(denials, v => v > 0, TimeSpan.FromSeconds(30))).Should().BePositive();
+    }
+
+    [Fact]
+    public async Task Metrics_OfAGate_AreItsOwn_NotThoseOfAnotherGateInTheSameProcess()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
+        await using var files = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        await using var other = await RunningGate.StartAsync(OneReadingTests.Policy(upstream.McpUrl));
+        await other.CatalogReadyAsync("ts");
+        using var http = new HttpClient();
+        using var response = await OneReadingTests.PostAsync(
+            http, other.McpUrl("ts"), System.Text.Encoding.UTF8.GetBytes(FaultClient.ToolCall(1, "delete_file")), "application/json", "ts-reader-token");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("capability_denied");
+
+        var mine = await http.GetStringAsync(new Uri(files.BaseUrl, "/metrics"));
+        var theirs = await http.GetStringAsync(new Uri(other.BaseUrl, "/metrics"));
+
+        theirs.Should().Contain("mcpgate_server=\"ts\"");
+        mine.Should().NotContain("mcpgate_server=\"ts\"");
     }
 
     [Fact]
