@@ -92,9 +92,23 @@ internal static class ProcessTree
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SystemKill(int pid, int signal);
 
-    /// <summary>True while <paramref name="pid"/> names a live process (a test's check for orphans).</summary>
+    /// <summary>True while <paramref name="pid"/> names a live process; a zombie (ended, not yet reaped) is not.</summary>
     public static bool IsAlive(int pid)
     {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var end = stat.LastIndexOf(')');
+                return end > 0 && end + 2 < stat.Length && stat[end + 2] is not ('Z' or 'X');
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
         try
         {
             using var process = Process.GetProcessById(pid);
