@@ -1,7 +1,7 @@
 using System.CommandLine;
 using McpGate.Cli.Help;
+using McpGate.Configuration;
 using McpGate.Gateway.Hosting;
-using McpGate.Policy.Configuration;
 
 namespace McpGate.Cli.Commands;
 

@@ -3,7 +3,7 @@ using McpGate.Gateway.Stdio;
 using McpGate.Mcp.Discovery;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Catalog;

@@ -1,5 +1,5 @@
+using McpGate.Configuration;
 using McpGate.Gateway.Stdio;
-using McpGate.Policy.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 

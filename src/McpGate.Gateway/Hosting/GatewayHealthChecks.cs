@@ -142,7 +142,7 @@ internal static class GatewayHealthChecks
         WriteNullable(writer, "last_checked", discovered is null ? null : Timestamp(discovered.LastChecked));
         WriteNullable(writer, "last_error", running?.LastError ?? discovered?.LastError);
         writer.WriteString("transport", "stdio");
-        writer.WriteString("sharing", running?.Settings.Sharing == Policy.Configuration.StdioSharing.PerSession ? "per-session" : "shared");
+        writer.WriteString("sharing", running?.Settings.Sharing == McpGate.Configuration.StdioSharing.PerSession ? "per-session" : "shared");
         writer.WriteNumber("processes", running?.RunningProcesses ?? 0);
         writer.WriteNumber("sessions", running?.SessionCount ?? 0);
         writer.WriteNumber("restarts", running?.Restarts ?? 0);

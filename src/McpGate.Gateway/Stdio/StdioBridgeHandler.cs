@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using McpGate.Gateway.Inspection;
 using McpGate.Mcp.JsonRpc;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 
 namespace McpGate.Gateway.Stdio;
 

@@ -5,7 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Stdio;

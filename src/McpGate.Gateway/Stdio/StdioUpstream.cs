@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Security.Cryptography;
 using System.Text.Json;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Stdio;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
