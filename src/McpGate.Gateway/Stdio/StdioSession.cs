@@ -26,8 +26,6 @@ internal sealed class StdioSession(string id, StdioChild? ownChild, long now)
 
     public long LastUsed => Volatile.Read(ref _lastUsed);
 
-    public bool IsListening => Volatile.Read(ref _listen) is not null;
-
     public void Touch(long now) => Volatile.Write(ref _lastUsed, now);
 
     /// <summary>Opens the session's GET stream; one at a time, a new one ends the one before.</summary>

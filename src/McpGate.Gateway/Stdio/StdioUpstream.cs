@@ -210,7 +210,8 @@ internal sealed class StdioUpstream
         var now = _time.GetTimestamp();
         foreach (var (_, session) in _sessions)
         {
-            var idle = session.OwnChild is { HasExited: true } || (!session.IsListening && _time.GetElapsedTime(session.LastUsed, now) >= limit);
+            // Requests count, an open GET stream does not: a client that only listens would hold its process forever.
+            var idle = session.OwnChild is { HasExited: true } || _time.GetElapsedTime(session.LastUsed, now) >= limit;
             if (idle)
             {
                 await EndSessionAsync(session, "idle");

@@ -7,6 +7,7 @@ using McpGate.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace McpGate.Gateway.Tests.Stdio;
@@ -44,9 +45,13 @@ public sealed class StdioLifecycleTests
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "the call fails when the child exits, not at a timeout");
 
         (await CallAsync(client, "echo", "after")).Should().Be("after");
-        var upstream = gate.Services.GetStdio().Peek("files")!;
-        upstream.Restarts.Should().Be(1);
-        upstream.LastError.Should().BeNull("the restarted child initialized");
+        using var http = new HttpClient();
+        var ready = JsonDocument.Parse(await http.GetStringAsync(new Uri(gate.BaseUrl, "/readyz"))).RootElement.GetProperty("upstreams").GetProperty("files");
+        ready.GetProperty("transport").GetString().Should().Be("stdio");
+        ready.GetProperty("reachable").GetBoolean().Should().BeTrue();
+        ready.GetProperty("processes").GetInt32().Should().Be(1);
+        ready.GetProperty("restarts").GetInt32().Should().Be(1, "the child was restarted once");
+        ready.GetProperty("last_error").ValueKind.Should().Be(JsonValueKind.Null, "the restarted child initialized");
     }
 
     [Fact]
@@ -135,6 +140,39 @@ public sealed class StdioLifecycleTests
 
         (await third.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("maxProcesses");
         gate.Services.GetStdio().Peek("files")!.RunningProcesses.Should().Be(2, "nothing was started for the refused session");
+    }
+}
+
+[Trait("Category", "Process")]
+public sealed class StdioIdleTests
+{
+    [Fact]
+    public async Task A_per_session_child_idle_past_its_timeout_is_ended_with_its_session()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gate = await RunningGate.StartAsync(
+            StdioPeers.Config("node", [Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs")], """{ "sharing": "per-session", "idleTimeout": "1m" }"""),
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+        await using var client = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+        var result = await client.CallToolAsync("pid");
+        var pid = JsonDocument.Parse(result.Content.OfType<TextContentBlock>().Single().Text).RootElement.GetProperty("pid").GetInt32();
+        var upstream = gate.Services.GetStdio().Peek("files")!;
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(200);
+        upstream.RunningProcesses.Should().Be(1, "not idle for a minute yet");
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((ProcessTree.IsAlive(pid) || upstream.SessionCount > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        ProcessTree.IsAlive(pid).Should().BeFalse("the idle session's child was ended");
+        upstream.SessionCount.Should().Be(0);
+        var next = async () => await client.CallToolAsync("pid");
+        await next.Should().ThrowAsync<Exception>("the session is gone; the client must initialize again");
     }
 }
 
