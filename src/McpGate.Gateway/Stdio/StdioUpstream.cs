@@ -44,7 +44,8 @@ internal sealed class StdioUpstream
         _logger = logger;
     }
 
-    public UpstreamConfig Config { get; }
+    /// <summary>The entry in force: a reload that keeps the launch settings swaps in its new limits and timeouts.</summary>
+    public UpstreamConfig Config { get; set; }
 
     public StdioSettings Settings => Config.Stdio ?? StdioSettings.Default;
 

@@ -10,7 +10,7 @@ namespace McpGate.Gateway.Stdio;
 /// is started replaces it (its children end); one that only changes the ACL keeps the children running. Stops every
 /// child when the gate stops, and reaps idle sessions on the <see cref="TimeProvider"/>.
 /// </summary>
-internal sealed class StdioUpstreams : IHostedService, IAsyncDisposable
+internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
 {
     private static readonly TimeSpan s_reapPeriod = TimeSpan.FromSeconds(1);
 
@@ -45,8 +45,14 @@ internal sealed class StdioUpstreams : IHostedService, IAsyncDisposable
         {
             if (_upstreams.TryGetValue(alias, out var existing))
             {
-                if (ReferenceEquals(existing.Config, config) || existing.SameLaunch(config))
+                if (ReferenceEquals(existing.Config, config))
                 {
+                    return existing;
+                }
+
+                if (existing.SameLaunch(config))
+                {
+                    existing.Config = config;
                     return existing;
                 }
 
@@ -67,15 +73,27 @@ internal sealed class StdioUpstreams : IHostedService, IAsyncDisposable
     /// <summary>The upstream of <paramref name="alias"/> if it has been used, for <c>/readyz</c>.</summary>
     public StdioUpstream? Peek(string alias) => _upstreams.GetValueOrDefault(alias);
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The children end after every hosted service has stopped, the web server included: the calls in flight at
+    /// shutdown are let finish first (docs/gateway.md), and they need their child to.
+    /// </summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         await _reaper.DisposeAsync();
         await Task.WhenAll(_upstreams.Values.Select(upstream => upstream.StopAsync()));
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+    public async ValueTask DisposeAsync() => await StoppedAsync(CancellationToken.None);
 
     private void Reap()
     {

@@ -40,6 +40,14 @@ public sealed class StdioEverythingTests : IAsyncLifetime
             progress);
 
         result.IsError.Should().NotBe(true);
+
+        // The SDK client hands progress to the callback on its own schedule: the last may land just after the result.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (progress.Values.Count < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         progress.Values.Should().HaveCount(3, "each step's notifications/progress came back under the caller's token");
     }
 

@@ -104,10 +104,10 @@ public sealed class StdioLifecycleTests
     public async Task A_shared_child_serves_many_sessions_each_getting_its_own_answers()
     {
         await using var gate = await StartAsync();
-        var clients = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken)));
+        var clients = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken)));
         try
         {
-            var calls = clients.SelectMany((client, session) => Enumerable.Range(0, 10).Select(async call =>
+            var calls = clients.SelectMany((client, session) => Enumerable.Range(0, 20).Select(async call =>
             {
                 var message = $"session {session} call {call}";
                 return (message, answer: await CallAsync(client, call % 3 == 0 ? "slow" : "echo", message));
