@@ -8,6 +8,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace McpGate.Gateway.Tests.Stdio;
@@ -52,6 +53,21 @@ public sealed class StdioLifecycleTests
         ready.GetProperty("processes").GetInt32().Should().Be(1);
         ready.GetProperty("restarts").GetInt32().Should().Be(1, "the child was restarted once");
         ready.GetProperty("last_error").ValueKind.Should().Be(JsonValueKind.Null, "the restarted child initialized");
+    }
+
+    [Fact]
+    public async Task A_line_that_is_not_JSON_RPC_is_dropped_and_logged_and_stderr_goes_to_the_log_tagged_with_the_alias()
+    {
+        var console = new McpGate.Testing.Logging.CollectingLoggerProvider();
+        await using var gate = await RunningGate.StartAsync(
+            StdioPeers.Config("node", [s_script]), builder => builder.Logging.AddProvider(console));
+        await using var client = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+
+        (await CallAsync(client, "echo", "still served")).Should().Be("still served");
+
+        var entries = console.Logger.Entries;
+        entries.Should().Contain(e => e.EventName == "StdioLineDropped" && e.Message.Contains("'files'") && e.Message.Contains("not JSON"));
+        entries.Should().Contain(e => e.EventName == "StdioStderr" && e.Message.Contains("'files'") && e.Message.Contains("scripted-server: started"));
     }
 
     [Fact]
