@@ -86,6 +86,8 @@ public sealed partial class ServersSchemaTests
     [InlineData("rate limit without a window", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 1 } ] } }""")]
     [InlineData("rate limit window without unit", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 1, "per": "60" } ] } }""")]
     [InlineData("rate limit of zero", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 0, "per": "1m" } ] } }""")]
+    [InlineData("telemetry prometheus as a string", """{ "mcpServers": {}, "gateway": { "telemetry": { "prometheus": "yes" } } }""")]
+    [InlineData("telemetry key typo", """{ "mcpServers": {}, "gateway": { "telemetry": { "promethus": true } } }""")]
     [InlineData("rate limit access typo", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "access": "writ", "limit": 1, "per": "1m" } ] } }""")]
     public void ShapeErrors_AreRefusedByLoaderAndSchema(string description, string json)
     {
