@@ -1,6 +1,6 @@
 using System.Text;
 using McpGate.Gateway.Inspection;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.AspNetCore.Http;
 
 namespace McpGate.Gateway.Authentication;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Claims;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 
 namespace McpGate.Gateway.Authentication;
 

@@ -1,6 +1,6 @@
 using McpGate.Audit.Reading;
 using McpGate.Audit.Reading.Alerts;
-using McpGate.Policy.Analysis.Replay;
+using McpGate.Analysis.Replay;
 
 namespace McpGate.Cli.Commands.Acl;
 
