@@ -58,6 +58,12 @@ internal sealed class OAuthTokenValidator
 
     public async ValueTask<OAuthResult> ValidateAsync(string token, string alias, CancellationToken cancellationToken)
     {
+        if (token.AsSpan().Count('.') != 2)
+        {
+            // Not a JWS compact token: nothing to verify, and no reason to fetch the issuer's keys for it.
+            return OAuthResult.Failed(OAuthErrors.Malformed);
+        }
+
         var digest = ValidatedTokenCache.Digest(token);
         if (!_cache.TryGet(digest, out var validated))
         {
@@ -156,7 +162,15 @@ internal sealed class OAuthTokenValidator
         return false;
     }
 
-    private Identity? ReadIdentity(JsonWebToken jwt)
+    /// <summary>Where each role of a verified token came from (<c>mcp acl check --token</c>).</summary>
+    internal List<RoleOrigin> RoleOrigins(JsonWebToken jwt)
+    {
+        var origins = new List<RoleOrigin>();
+        ReadIdentity(jwt, origins);
+        return origins;
+    }
+
+    private Identity? ReadIdentity(JsonWebToken jwt, List<RoleOrigin>? origins = null)
     {
         string? subject = null;
         var roles = new List<string>();
@@ -172,7 +186,7 @@ internal sealed class OAuthTokenValidator
                 // An IdP sends groups as a JSON array (one claim per value here) or as one space/comma separated string.
                 foreach (var value in claim.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    AddRoles(roles, value);
+                    AddRoles(roles, claim.Type, value, origins);
                 }
             }
         }
@@ -185,7 +199,7 @@ internal sealed class OAuthTokenValidator
         return new Identity(subject, roles.AsReadOnly(), AuthSource.OAuth) { Issuer = jwt.Issuer, ClientId = ClientIdOf(jwt) };
     }
 
-    private void AddRoles(List<string> roles, string value)
+    private void AddRoles(List<string> roles, string claim, string value, List<RoleOrigin>? origins)
     {
         if (_settings.RoleMap is null)
         {
@@ -194,6 +208,7 @@ internal sealed class OAuthTokenValidator
                 roles.Add(value);
             }
 
+            origins?.Add(new RoleOrigin(value, claim, value));
             return;
         }
 
@@ -206,6 +221,8 @@ internal sealed class OAuthTokenValidator
                 {
                     roles.Add(role);
                 }
+
+                origins?.Add(new RoleOrigin(role, claim, value));
             }
         }
     }
