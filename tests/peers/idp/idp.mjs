@@ -4,14 +4,15 @@
 //             also sign the malformed and expired tokens a real IdP would never issue, and rotate keys by
 //             restarting with a new one first.
 // Clients (client credentials, resource indicators → JWT access tokens whose aud is the resource):
-//   sre-bot/sre-secret (groups: sre), dev-bot/dev-secret (groups: engineering, dev-guild).
+//   sre-bot/sre-secret (groups: sre), dev-bot/dev-secret (groups: engineering, dev-guild): client_secret_post;
+//   ts-bot/ts-secret (groups: sre): client_secret_basic, as the TypeScript SDK's ClientCredentialsProvider sends it.
 // Prints "listening <issuer>" once it answers.
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.IDP_PORT);
 const jwks = JSON.parse(process.env.IDP_JWKS);
 const issuer = `http://127.0.0.1:${port}`;
-const groups = { 'sre-bot': ['sre'], 'dev-bot': ['engineering', 'dev-guild'] };
+const groups = { 'sre-bot': ['sre'], 'dev-bot': ['engineering', 'dev-guild'], 'ts-bot': ['sre'] };
 
 const client = (id) => ({
   client_id: id,
@@ -19,7 +20,7 @@ const client = (id) => ({
   grant_types: ['client_credentials'],
   redirect_uris: [],
   response_types: [],
-  token_endpoint_auth_method: 'client_secret_post',
+  token_endpoint_auth_method: id === 'ts-bot' ? 'client_secret_basic' : 'client_secret_post',
 });
 
 const provider = new Provider(issuer, {
