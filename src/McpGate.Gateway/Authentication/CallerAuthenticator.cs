@@ -46,13 +46,7 @@ internal static class CallerAuthenticator
                     continue;
                 }
 
-                if (token.Span.Count('.') != 2)
-                {
-                    // Not a JWS compact token (a static bearer token, say): no need to ask the validator.
-                    return ContinueAfterOAuth(context, auth, i, OAuthResult.Failed(OAuthErrors.Malformed));
-                }
-
-                var pending = oauth.For(settings).ValidateAsync(token.ToString(), alias, context.RequestAborted);
+                var pending = oauth.For(settings).ValidateAsync(token, alias);
                 return pending.IsCompletedSuccessfully
                     ? ContinueAfterOAuth(context, auth, i, pending.Result)
                     : AwaitOAuthAsync(context, auth, i, pending);

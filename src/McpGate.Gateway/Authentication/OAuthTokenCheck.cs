@@ -17,7 +17,7 @@ public static class OAuthTokenCheck
         ArgumentNullException.ThrowIfNull(token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var validator = new OAuthTokenValidator(settings, http, TimeProvider.System);
-        var result = await validator.ValidateAsync(token, alias, cancellationToken);
+        var result = await validator.ValidateAsync(token.AsMemory(), alias).AsTask().WaitAsync(cancellationToken);
         IReadOnlyList<RoleOrigin> origins = result.Identity is null ? [] : validator.RoleOrigins(new JsonWebToken(token));
         return new OAuthTokenReport(result.Identity, result.Error, result.InsufficientScope, settings.SubjectClaim, origins, result.Issuer, result.ClientId);
     }

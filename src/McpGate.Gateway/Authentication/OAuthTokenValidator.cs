@@ -56,68 +56,81 @@ internal sealed class OAuthTokenValidator
 
     public OAuthSettings Settings => _settings;
 
-    public async ValueTask<OAuthResult> ValidateAsync(string token, string alias, CancellationToken cancellationToken)
+    /// <summary>
+    /// The token's verdict on route <paramref name="alias"/>. Synchronous for a token already validated (a hash, a
+    /// lookup, the audience and scope checks); only a new token awaits the platform's validation.
+    /// </summary>
+    public ValueTask<OAuthResult> ValidateAsync(ReadOnlyMemory<char> token, string alias)
     {
-        if (token.AsSpan().Count('.') != 2)
+        if (token.Span.Count('.') != 2)
         {
             // Not a JWS compact token: nothing to verify, and no reason to fetch the issuer's keys for it.
-            return OAuthResult.Failed(OAuthErrors.Malformed);
+            return ValueTask.FromResult(OAuthResult.Failed(OAuthErrors.Malformed));
         }
 
-        var digest = ValidatedTokenCache.Digest(token);
-        if (!_cache.TryGet(digest, out var validated))
+        var digest = ValidatedTokenCache.Digest(token.Span);
+        if (_cache.TryGet(digest, out var validated))
         {
-            var parameters = new TokenValidationParameters
-            {
-                ValidIssuer = _settings.Issuer,
-                ValidAudiences = AudiencesFor(alias),
-                ValidAlgorithms = s_algorithms,
-                ConfigurationManager = _metadata,
-                ClockSkew = ClockSkew,
-                LifetimeValidator = ValidateLifetime,
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ValidateIssuerSigningKey = true,
-            };
-
-            TokenValidationResult result;
-            try
-            {
-                result = await _handler.ValidateTokenAsync(token, parameters);
-            }
-            catch (Exception exception) when (exception is IOException or HttpRequestException or InvalidOperationException or TaskCanceledException)
-            {
-                return OAuthResult.Failed(OAuthErrors.IdpUnavailable);
-            }
-
-            if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
-            {
-                var unverified = TryRead(token);
-                return OAuthResult.Failed(OAuthErrors.From(result.Exception), unverified?.Issuer, unverified is null ? null : ClientIdOf(unverified));
-            }
-
-            if (ReadIdentity(jwt) is not { } identity)
-            {
-                return OAuthResult.Failed(OAuthErrors.SubjectMissing, jwt.Issuer, ClientIdOf(jwt));
-            }
-
-            validated = new ValidatedToken(identity, jwt.Audiences.ToArray(), ScopesOf(jwt), jwt.ValidTo.Add(ClockSkew));
-            _cache.Add(digest, validated);
+            return ValueTask.FromResult(HasAudienceFor(validated!, alias)
+                ? Authorize(validated!)
+                : OAuthResult.Failed(OAuthErrors.Audience, validated!.Identity.Issuer, validated.Identity.ClientId));
         }
-        else if (!HasAudienceFor(validated!, alias))
+
+        return ValidateNewAsync(token.ToString(), digest, alias);
+    }
+
+    private async ValueTask<OAuthResult> ValidateNewAsync(string token, TokenDigest digest, string alias)
+    {
+        var parameters = new TokenValidationParameters
         {
-            return OAuthResult.Failed(OAuthErrors.Audience, validated!.Identity.Issuer, validated.Identity.ClientId);
+            ValidIssuer = _settings.Issuer,
+            ValidAudiences = AudiencesFor(alias),
+            ValidAlgorithms = s_algorithms,
+            ConfigurationManager = _metadata,
+            ClockSkew = ClockSkew,
+            LifetimeValidator = ValidateLifetime,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+        };
+
+        TokenValidationResult result;
+        try
+        {
+            result = await _handler.ValidateTokenAsync(token, parameters);
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            return OAuthResult.Failed(OAuthErrors.IdpUnavailable);
         }
 
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            var unverified = TryRead(token);
+            return OAuthResult.Failed(OAuthErrors.From(result.Exception), unverified?.Issuer, unverified is null ? null : ClientIdOf(unverified));
+        }
+
+        if (ReadIdentity(jwt) is not { } identity)
+        {
+            return OAuthResult.Failed(OAuthErrors.SubjectMissing, jwt.Issuer, ClientIdOf(jwt));
+        }
+
+        var validated = new ValidatedToken(identity, jwt.Audiences.ToArray(), ScopesOf(jwt), jwt.ValidTo.Add(ClockSkew));
+        _cache.Add(digest, validated);
+        return Authorize(validated);
+    }
+
+    private OAuthResult Authorize(ValidatedToken validated)
+    {
         foreach (var scope in _settings.RequiredScopes)
         {
-            if (!validated!.Scopes.Contains(scope, StringComparer.Ordinal))
+            if (!validated.Scopes.Contains(scope, StringComparer.Ordinal))
             {
                 return OAuthResult.ScopeMissing(validated.Identity);
             }
         }
 
-        return OAuthResult.Valid(validated!.Identity);
+        return OAuthResult.Valid(validated.Identity);
     }
 
     /// <summary>
