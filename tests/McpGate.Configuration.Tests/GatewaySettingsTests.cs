@@ -54,7 +54,31 @@ public sealed class GatewaySettingsTests
             { "mcpServers": {}, "gateway": { "audit": { "serilog": { "WriteTo": [ { "Name": "Console" } ] } } } }
             """).Gateway.Audit;
 
-        audit.Serilog.Should().Be("""{ "WriteTo": [ { "Name": "Console" } ] }""");
+        audit.Serilog.Should().Be("""{"WriteTo":[{"Name":"Console"}]}""");
+    }
+
+    [Fact]
+    public void AuditSerilog_StringValuesTakeEnvironmentVariables_LikeTheRestOfTheFile()
+    {
+        var audit = Policies.Parse(
+            """
+            { "mcpServers": {}, "gateway": { "audit": { "serilog": {
+                "WriteTo": [ { "Name": "Seq", "Args": { "serverUrl": "${SEQ_URL:-http://127.0.0.1:5341}", "apiKey": "${SEQ_KEY}", "batchPostingLimit": 50 } } ] } } } }
+            """,
+            new Dictionary<string, string> { ["SEQ_KEY"] = "k\"1" }).Gateway.Audit;
+
+        audit.Serilog.Should().Be("""{"WriteTo":[{"Name":"Seq","Args":{"serverUrl":"http://127.0.0.1:5341","apiKey":"k\u00221","batchPostingLimit":50}}]}""");
+    }
+
+    [Fact]
+    public void AuditSerilog_AnUnsetVariable_IsAnErrorAtItsJsonPath()
+    {
+        var error = Policies.Fails("""
+            { "mcpServers": {}, "gateway": { "audit": { "serilog": { "WriteTo": [ { "Name": "Seq", "Args": { "apiKey": "${SEQ_KEY}" } } ] } } } }
+            """).Errors.Single();
+
+        error.JsonPath.Should().Be("$.gateway.audit.serilog.WriteTo[0].Args.apiKey");
+        error.Message.Should().Contain("SEQ_KEY");
     }
 
     [Theory]

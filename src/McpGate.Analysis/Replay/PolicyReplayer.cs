@@ -1,4 +1,5 @@
 using System.Text;
+using McpGate.Audit.Reading;
 using McpGate.Policy.Classification;
 using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
@@ -13,7 +14,7 @@ namespace McpGate.Analysis.Replay;
 /// the same way and compared with each other, so a classification that drifted since the line was written is not
 /// mistaken for a policy change.
 /// </summary>
-public sealed class PolicyReplayer
+public sealed class PolicyReplayer : IAuditLineConsumer
 {
     private static readonly IReadOnlyList<string> s_noReasons = Array.AsReadOnly(Array.Empty<string>());
 
@@ -40,13 +41,16 @@ public sealed class PolicyReplayer
 
     public ReplayReport Report { get; } = new();
 
+    /// <summary>Files last written before <c>--since</c> hold nothing to replay: the scanner does not open them.</summary>
+    DateTimeOffset? IAuditLineConsumer.NotBefore => _since;
+
     /// <summary>Replays every line of <paramref name="log"/>; call once per file, oldest first.</summary>
-    public void Replay(Stream log, CancellationToken cancellationToken)
-    {
-        // Not "+=": the handler counts malformed lines into the same property while the log is read.
-        var tooLong = AuditLogReader.ReadLines(log, ReplayLine, cancellationToken);
-        Report.Malformed += tooLong;
-    }
+    public void Replay(Stream log, CancellationToken cancellationToken) =>
+        AuditLogScanner.ScanStream(log, "log", this, cancellationToken);
+
+    void IAuditLineConsumer.Add(ReadOnlySpan<byte> line, string source, long lineNumber) => ReplayLine(line);
+
+    void IAuditLineConsumer.AddOversizedLine(string source, long lineNumber) => Report.Malformed++;
 
     /// <summary>The groups, riskiest first: loosened before tightened, then the most frequent.</summary>
     public ReplayReport Finish()

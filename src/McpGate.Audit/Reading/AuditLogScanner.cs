@@ -114,8 +114,11 @@ public static class AuditLogScanner
                 {
                     if (!discarding)
                     {
+                        // CRLF files (an editor, a Windows collector) read the same as LF ones: every consumer sees a
+                        // line without its ending.
                         lineNumber++;
-                        consumer.Add(buffer.AsSpan(start, at - start), sourceName, lineNumber);
+                        var line = buffer.AsSpan(start, at - start);
+                        consumer.Add(line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line, sourceName, lineNumber);
                     }
 
                     discarding = false;

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace McpGate.Configuration.Loading;
@@ -273,7 +275,7 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             // Serilog's own configuration shape, checked when the gate builds it (Serilog.Settings.Configuration).
             serilog = Object(serilogElement, serilogPath, knownKeys: null, "write Serilog's configuration, e.g. { \"WriteTo\": [ { \"Name\": \"Console\" } ] }") is null
                 ? serilog
-                : serilogElement.GetRawText();
+                : SubstitutedJson(serilogElement, serilogPath);
         }
 
         return new AuditSettings { Path = file, RetainedFileCount = retained, Serilog = serilog };
@@ -300,5 +302,51 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         }
 
         return TimeSpan.FromSeconds(seconds.Value);
+    }
+
+    /// <summary>The section as JSON text with <c>${VAR}</c> substituted in every string value (a sink's API key or
+    /// URL comes from the environment like every other secret in the file); property names stay as written.</summary>
+    private string SubstitutedJson(JsonElement element, string path)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(element, path);
+
+            void Write(JsonElement value, string at)
+            {
+                switch (value.ValueKind)
+                {
+                    case JsonValueKind.Object:
+                        writer.WriteStartObject();
+                        foreach (var property in value.EnumerateObject())
+                        {
+                            writer.WritePropertyName(property.Name);
+                            Write(property.Value, JsonPaths.Property(at, property.Name));
+                        }
+
+                        writer.WriteEndObject();
+                        break;
+                    case JsonValueKind.Array:
+                        writer.WriteStartArray();
+                        var index = 0;
+                        foreach (var item in value.EnumerateArray())
+                        {
+                            Write(item, JsonPaths.Index(at, index++));
+                        }
+
+                        writer.WriteEndArray();
+                        break;
+                    case JsonValueKind.String:
+                        writer.WriteStringValue(Substitute(value.GetString()!, at) ?? string.Empty);
+                        break;
+                    default:
+                        value.WriteTo(writer);
+                        break;
+                }
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -40,6 +40,16 @@ public sealed class AuditLogScannerTests : IDisposable
     }
 
     [Fact]
+    public void ScanStream_EveryConsumerSeesLinesWithoutTheirEnding_CrLfOrLf()
+    {
+        var consumer = new RecordingConsumer();
+
+        AuditLogScanner.ScanStream(new MemoryStream(Encoding.UTF8.GetBytes("a\r\nbb\n\nccc")), "s", consumer, CancellationToken.None);
+
+        consumer.Lines.Should().Equal("a", "bb", "", "ccc");
+    }
+
+    [Fact]
     public void ScanStream_OverlongLine_IsSkippedAsMalformedAndTheNextLineRead()
     {
         var text = new StringBuilder()
@@ -125,5 +135,16 @@ public sealed class AuditLogScannerTests : IDisposable
     private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
     {
         public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+    }
+
+    private sealed class RecordingConsumer : IAuditLineConsumer
+    {
+        public List<string> Lines { get; } = [];
+
+        public DateTimeOffset? NotBefore => null;
+
+        public void Add(ReadOnlySpan<byte> line, string source, long lineNumber) => Lines.Add(Encoding.UTF8.GetString(line));
+
+        public void AddOversizedLine(string source, long lineNumber) => Lines.Add("<oversized>");
     }
 }

@@ -36,24 +36,11 @@ internal static class AclReplayRunner
         }
 
         var replayer = new PolicyReplayer(candidate, baseline, since);
-        if (source.IsStdin)
+        var scan = AuditLogScanner.Scan(source, source.IsStdin ? stdin() : Stream.Null, replayer, cancellationToken);
+        if (scan.Unreadable.Count > 0)
         {
-            replayer.Replay(stdin(), cancellationToken);
-        }
-        else
-        {
-            foreach (var file in source.Files)
-            {
-                try
-                {
-                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-                    replayer.Replay(stream, cancellationToken);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new CommandFailedException(ExitCodes.Usage, $"mcp: cannot read audit log {file}: {ex.Message}");
-                }
-            }
+            // A replay that silently missed a file would under-report what the candidate changes.
+            throw new CommandFailedException(ExitCodes.Usage, $"mcp: cannot read audit log {scan.Unreadable[0]}");
         }
 
         var report = replayer.Finish();

@@ -5,40 +5,9 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Analysis.Tests;
 
-/// <summary>Replay's streaming line reader and line parser: buffer boundaries, odd endings, lines too long to keep.</summary>
-public sealed class AuditLogReaderTests
+/// <summary>Replay's line parser (lines are read by McpGate.Audit's scanner: AuditLogScannerTests).</summary>
+public sealed class AuditLineParserTests
 {
-    [Fact]
-    public void ReadLines_CrlfAndNoFinalNewline_YieldsEveryLineWithoutItsEnding()
-    {
-        var lines = Read("a\r\nbb\n\nccc");
-
-        lines.Should().Equal("a", "bb", "", "ccc");
-    }
-
-    [Fact]
-    public void ReadLines_LinesLongerThanTheFirstBuffer_AreWhole()
-    {
-        var longLine = new string('x', 200_000);
-
-        var lines = Read($"first\n{longLine}\nlast\n");
-
-        lines.Should().Equal("first", longLine, "last");
-    }
-
-    [Fact]
-    public void ReadLines_ALineOverTheLimit_IsSkippedAndCounted_TheNextOneStillRead()
-    {
-        var tooLong = new string('y', AuditLogReader.MaxLineBytes + 10);
-        var seen = new List<string>();
-
-        var skipped = AuditLogReader.ReadLines(
-            new MemoryStream(Encoding.UTF8.GetBytes($"before\n{tooLong}\nafter\n")), line => seen.Add(Encoding.UTF8.GetString(line)), CancellationToken.None);
-
-        skipped.Should().Be(1);
-        seen.Should().Equal("before", "after");
-    }
-
     [Fact]
     public void Parse_ADecisionLine_ReadsWhatReplayNeeds_EscapesDecoded()
     {
@@ -79,12 +48,5 @@ public sealed class AuditLogReaderTests
     public void Parse_TornOrForeignLine_IsRefused(string line)
     {
         new AuditLineParser().TryParse(Encoding.UTF8.GetBytes(line), new AuditRow()).Should().BeFalse();
-    }
-
-    private static List<string> Read(string text)
-    {
-        var lines = new List<string>();
-        AuditLogReader.ReadLines(new MemoryStream(Encoding.UTF8.GetBytes(text)), line => lines.Add(Encoding.UTF8.GetString(line)), CancellationToken.None);
-        return lines;
     }
 }
