@@ -54,8 +54,6 @@ internal sealed class OAuthTokenValidator
             new HttpDocumentRetriever(http) { RequireHttps = !loopback });
     }
 
-    public OAuthSettings Settings => _settings;
-
     /// <summary>
     /// The token's verdict on route <paramref name="alias"/>. Synchronous for a token already validated (a hash, a
     /// lookup, the audience and scope checks); only a new token awaits the platform's validation.
