@@ -15,11 +15,14 @@ public static class NodePeers
 
     public static string TypeScriptDirectory { get; } = Path.Combine(RepositoryFiles.Root, "tests", "clients", "typescript");
 
+    /// <summary>tests/peers/stdio: real third-party stdio MCP servers (and supergateway), from its own lock file.</summary>
+    public static string StdioPeersDirectory { get; } = Path.Combine(RepositoryFiles.Root, "tests", "peers", "stdio");
+
     public static Task EnsureInstalledAsync() => EnsureInstalledAsync(TypeScriptDirectory, s_installedMarkers);
 
     /// <summary>
-    /// Runs <c>npm ci</c> in <paramref name="directory"/> (a peer with its own package.json and committed lock file,
-    /// e.g. tests/peers/idp) unless every package in <paramref name="markers"/> is already under its node_modules.
+    /// Runs <c>npm ci</c> in <paramref name="directory"/> (a folder with a package.json and its committed lock file)
+    /// unless every package named in <paramref name="markers"/> is installed there already.
     /// </summary>
     public static async Task EnsureInstalledAsync(string directory, params string[] markers)
     {
