@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using McpGate.Audit;
+using McpGate.Gateway.Authentication;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
@@ -121,6 +122,7 @@ internal static class GatewayApplication
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback));
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<OAuthValidators>();
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());

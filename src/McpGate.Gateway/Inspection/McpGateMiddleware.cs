@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using McpGate.Audit;
+using McpGate.Gateway.Authentication;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
@@ -43,6 +44,7 @@ internal sealed class McpGateMiddleware(
     IAuditLog audit,
     GateMetrics metrics,
     GatewayRuntime runtime,
+    OAuthValidators oauth,
     IHostApplicationLifetime lifetime)
 {
     public Task InvokeAsync(HttpContext context)
@@ -90,13 +92,23 @@ internal sealed class McpGateMiddleware(
         // The span's trace when there is one (it continued the caller's), else the caller's traceparent's, else new.
         var traceId = TraceIds.For(context, out var traceFlags);
 
-        // :: Step 3: authenticate with the provider chain.
-        var identity = Authentication.CallerAuthenticator.Authenticate(context, state.Config.Auth);
-        if (identity is null)
+        // :: Step 3: authenticate with the provider chain (awaits only to verify a new OAuth token).
+        var pending = CallerAuthenticator.AuthenticateAsync(context, state.Config.Auth, oauth, upstream.Alias);
+        return pending.IsCompletedSuccessfully
+            ? InvokeAuthenticatedAsync(context, state, upstream, traceId, pending.Result)
+            : AwaitAuthenticationAsync(context, state, upstream, traceId, pending);
+    }
+
+    private async Task AwaitAuthenticationAsync(HttpContext context, GateState state, UpstreamConfig upstream, string traceId, ValueTask<AuthOutcome> pending) =>
+        await InvokeAuthenticatedAsync(context, state, upstream, traceId, await pending);
+
+    private Task InvokeAuthenticatedAsync(HttpContext context, GateState state, UpstreamConfig upstream, string traceId, AuthOutcome outcome)
+    {
+        if (outcome.Identity is not { } identity)
         {
-            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias));
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, default, JsonRpcResponses.Unauthenticated, "unauthenticated");
+            var refused = outcome.OAuth;
+            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias, refused?.Error, refused?.Issuer, refused?.ClientId));
+            return OAuthChallenge.WriteAsync(context, state.Config.Auth, upstream.Alias, refused);
         }
 
         var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId, TraceFlags = traceFlags, Activity = activity };
