@@ -117,7 +117,12 @@ internal static class GatewayApplication
         var proxy = ProxyConfigFactory.Create(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback));
-        services.AddSingleton<SessionRegistry>();
+        services.AddSessionSealing(config.Gateway);
+        if (config.Gateway.Redis is { } redis)
+        {
+            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => RedisConnection.Connect(redis));
+        }
+
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());

@@ -21,6 +21,9 @@ internal sealed class GateRequestContext
 
     public required string TraceId { get; init; }
 
+    /// <summary>The <c>Mcp-Session-Id</c> the client sent, as sealed by the gate; the request now carries the upstream's.</summary>
+    public string? SealedSessionId { get; set; }
+
     public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>The single message being forwarded (null for GET/DELETE and forwarded batches).</summary>

@@ -35,7 +35,7 @@ namespace McpGate.Gateway.Inspection;
 internal sealed class McpGateMiddleware(
     RequestDelegate next,
     GateStateStore store,
-    SessionRegistry sessions,
+    SessionSealer sessions,
     RequestDecider decider,
     GateRateLimiter rateLimiter,
     IAuditLog audit,
@@ -84,12 +84,20 @@ internal sealed class McpGateMiddleware(
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
         }
 
-        // :: Step 5: a session id must be one this subject created through the gate.
-        var sessionId = context.Request.Headers[McpHeaders.SessionId].ToString();
-        if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
+        // :: Step 5: a session id must be one the gate sealed for this upstream and this subject; the upstream is
+        // given its own id back, never the sealed one.
+        var sessionIds = context.Request.Headers[McpHeaders.SessionId];
+        if (sessionIds.Count > 0)
         {
-            audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
-            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
+            var sealedId = sessionIds.Count == 1 ? sessionIds[0] : null;
+            if (sealedId is not { Length: > 0 } || sessions.Open(sealedId) is not { } session || !session.IsBoundTo(upstream.Alias, identity))
+            {
+                audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
+                return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
+            }
+
+            gate.SealedSessionId = sealedId;
+            context.Request.Headers[McpHeaders.SessionId] = session.UpstreamSessionId;
         }
 
         if (HttpMethods.IsPost(context.Request.Method))
