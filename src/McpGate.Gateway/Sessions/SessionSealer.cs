@@ -90,7 +90,7 @@ internal sealed class SessionSealer
         }
     }
 
-    private SealedSession? Unseal(string sealedId)
+    internal SealedSession? Unseal(string sealedId)
     {
         byte[] payload;
         try
