@@ -37,13 +37,16 @@ public static class AuditFields
     /// <summary>Added after <see cref="Hidden"/> (issue 18): new fields go last so the existing order never changes.</summary>
     public const string CredentialRoles = "credential_roles";
 
+    /// <summary>Field 36 (issue 19; 28–35 are reserved for fields being added beside it): the replica that wrote the line.</summary>
+    public const string GateInstance = "gate_instance";
+
     /// <summary>Every field, in line order.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Ts, Event, DecisionId, TraceId, JsonRpcId, Subject, Roles, Auth, Server, Method, Tool, Resource, Prompt,
         Decision, Result, MatchedRule, AccessKind, GrantAccess, ClassificationKind, ClassificationSource,
         ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden, CredentialRoles,
-        RateLimitRule,
+        RateLimitRule, GateInstance,
     ];
 
     public static bool IsKnown(string name)

@@ -81,4 +81,8 @@ public sealed class AuditRecord
 
     /// <summary>For <c>rate_limited</c>: the <c>gateway.rateLimits</c> rule whose bucket was empty.</summary>
     public string? RateLimitRule { get; init; }
+
+    /// <summary>The replica that wrote the line (<c>MCPGATE_INSTANCE</c>, else host name and process id), so several
+    /// replicas' files read as one log still say where each call went.</summary>
+    public string? GateInstance { get; init; }
 }

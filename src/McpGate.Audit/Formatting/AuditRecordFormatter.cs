@@ -48,6 +48,7 @@ public static class AuditRecordFormatter
     private static readonly JsonEncodedText s_hidden = JsonEncodedText.Encode(AuditFields.Hidden);
     private static readonly JsonEncodedText s_credentialRoles = JsonEncodedText.Encode(AuditFields.CredentialRoles);
     private static readonly JsonEncodedText s_rateLimitRule = JsonEncodedText.Encode(AuditFields.RateLimitRule);
+    private static readonly JsonEncodedText s_gateInstance = JsonEncodedText.Encode(AuditFields.GateInstance);
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -142,6 +143,7 @@ public static class AuditRecordFormatter
 
         // Added after the first 26 fields, so readers that index fields by position keep working.
         WriteString(writer, s_rateLimitRule, record.RateLimitRule);
+        WriteString(writer, s_gateInstance, record.GateInstance);
         writer.WriteEndObject();
     }
 

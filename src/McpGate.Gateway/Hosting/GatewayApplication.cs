@@ -116,7 +116,7 @@ internal static class GatewayApplication
     {
         var proxy = ProxyConfigFactory.Create(config);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback));
+        services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback, GatewayRuntime.InstanceName(Environment.GetEnvironmentVariable)));
         services.AddSessionSealing(config.Gateway);
         if (config.Gateway.Redis is { } redis)
         {

@@ -29,6 +29,7 @@ internal static class GateAuditRecords
         UpstreamStatus = upstreamStatus,
         ArgKeys = decision.TargetKind == TargetKind.Tool ? message.ArgumentKeys : null,
         RateLimitRule = rateLimitRule,
+        GateInstance = gate.Instance,
     };
 
     public static AuditRecord Rejected(GateRequestContext gate, InspectedMessage? message, string result) => new()
@@ -44,9 +45,10 @@ internal static class GateAuditRecords
         Server = gate.Upstream.Alias,
         Method = message?.Method,
         Result = result,
+        GateInstance = gate.Instance,
     };
 
-    public static AuditRecord AuthFailed(string traceId, string server) => new()
+    public static AuditRecord AuthFailed(string traceId, string server, string instance) => new()
     {
         Timestamp = DateTimeOffset.UtcNow,
         Event = AuditEvents.AuthFailed,
@@ -54,6 +56,7 @@ internal static class GateAuditRecords
         Server = server,
         Decision = null,
         Result = AuditResults.Unauthenticated,
+        GateInstance = instance,
     };
 
     public static AuditRecord ListFiltered(GateRequestContext gate, IReadOnlyList<string> hidden) => new()
@@ -71,6 +74,7 @@ internal static class GateAuditRecords
         Result = AuditResults.Ok,
         DurationMs = gate.ElapsedMilliseconds,
         Hidden = hidden,
+        GateInstance = gate.Instance,
     };
 
     private static string EventFor(TargetKind kind) => kind switch

@@ -21,6 +21,9 @@ internal sealed class GateRequestContext
 
     public required string TraceId { get; init; }
 
+    /// <summary>This replica's name, for the audit's <c>gate_instance</c>.</summary>
+    public required string Instance { get; init; }
+
     /// <summary>The <c>Mcp-Session-Id</c> the client sent, as sealed by the gate; the request now carries the upstream's.</summary>
     public string? SealedSessionId { get; set; }
 

@@ -69,12 +69,12 @@ internal sealed class McpGateMiddleware(
         var identity = Authentication.CallerAuthenticator.Authenticate(context, state.Config.Auth);
         if (identity is null)
         {
-            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias));
+            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias, runtime.Instance));
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, default, JsonRpcResponses.Unauthenticated, "unauthenticated");
         }
 
-        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId };
+        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId, Instance = runtime.Instance };
         context.Features.Set(gate);
 
         // :: Step 4: DNS-rebinding defence.
