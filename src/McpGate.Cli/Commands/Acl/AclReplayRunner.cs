@@ -42,17 +42,15 @@ internal static class AclReplayRunner
         }
         else
         {
-            foreach (var file in source.Files)
+            try
             {
-                try
-                {
-                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-                    replayer.Replay(stream, cancellationToken);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new CommandFailedException(ExitCodes.Usage, $"mcp: cannot read audit log {file}: {ex.Message}");
-                }
+                // Several replicas' files (or days) as one log in time order.
+                using var log = source.OpenInTimeOrder(cancellationToken);
+                replayer.Replay(log, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException(ExitCodes.Usage, $"mcp: {ex.Message}");
             }
         }
 
