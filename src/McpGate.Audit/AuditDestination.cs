@@ -1,4 +1,4 @@
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 
 namespace McpGate.Audit;
 

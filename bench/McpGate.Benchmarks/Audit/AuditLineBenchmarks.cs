@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 using McpGate.Audit;
 using McpGate.Audit.Formatting;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Benchmarks.Audit;

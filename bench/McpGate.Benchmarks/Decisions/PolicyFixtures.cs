@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Benchmarks.Decisions;

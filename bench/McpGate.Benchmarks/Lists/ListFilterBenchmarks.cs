@@ -5,7 +5,7 @@ using McpGate.Bench;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Benchmarks.Lists;

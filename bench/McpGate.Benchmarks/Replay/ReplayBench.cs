@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using McpGate.Audit;
 using McpGate.Audit.Formatting;
-using McpGate.Policy.Analysis.Replay;
+using McpGate.Analysis.Replay;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Benchmarks.Replay;

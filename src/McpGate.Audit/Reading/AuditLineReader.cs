@@ -26,8 +26,16 @@ internal sealed class AuditLineReader : IDisposable
     /// <summary>The 1-based number of the line <see cref="Read"/> returned last.</summary>
     public long LineNumber { get; private set; }
 
-    /// <summary>The line <see cref="Read"/> returned last, without its line break.</summary>
-    public ReadOnlySpan<byte> Line => _buffer.AsSpan(LineStart, LineLength);
+    /// <summary>The line <see cref="Read"/> returned last, without its line break: CRLF files (an editor, a Windows
+    /// collector) read the same as LF ones.</summary>
+    public ReadOnlySpan<byte> Line
+    {
+        get
+        {
+            var line = _buffer.AsSpan(LineStart, LineLength);
+            return line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+        }
+    }
 
     /// <summary>True when the line <see cref="Read"/> returned last was longer than <see cref="AuditLogScanner.MaxLineBytes"/> (and is empty).</summary>
     public bool Oversized { get; private set; }

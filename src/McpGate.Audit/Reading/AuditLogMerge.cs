@@ -58,10 +58,6 @@ internal sealed class AuditLogMerge : IDisposable
         return _current?.Reader;
     }
 
-    /// <summary>The merged lines as one stream, each ending in <c>\n</c>, for readers that take a stream; disposing
-    /// it disposes the merge.</summary>
-    public Stream AsStream(CancellationToken cancellationToken) => new MergedStream(this, cancellationToken);
-
     private void Advance(Cursor cursor, CancellationToken cancellationToken)
     {
         try
@@ -123,84 +119,5 @@ internal sealed class AuditLogMerge : IDisposable
         public int Index { get; } = index;
 
         public long LastTs { get; set; }
-    }
-
-    private sealed class MergedStream(AuditLogMerge merge, CancellationToken cancellationToken) : Stream
-    {
-        private AuditLineReader? _line;
-        private int _offset;
-        private bool _started;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var written = 0;
-            while (written < buffer.Length)
-            {
-                if (_line is null)
-                {
-                    if (_started && _offset < 0)
-                    {
-                        break;
-                    }
-
-                    _started = true;
-                    _line = merge.Next(cancellationToken);
-                    _offset = 0;
-                    if (_line is null)
-                    {
-                        _offset = -1;
-                        break;
-                    }
-                }
-
-                // An oversized line goes on as an empty one: the reader skips it, as it would have in its own file.
-                var line = _line.Oversized ? [] : _line.Line;
-                if (_offset < line.Length)
-                {
-                    var part = line[_offset..];
-                    var take = Math.Min(part.Length, buffer.Length - written);
-                    part[..take].CopyTo(buffer[written..]);
-                    (written, _offset) = (written + take, _offset + take);
-                    continue;
-                }
-
-                buffer[written++] = (byte)'\n';
-                _line = null;
-            }
-
-            return written;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                merge.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

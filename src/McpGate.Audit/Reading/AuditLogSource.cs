@@ -24,22 +24,6 @@ public sealed record AuditLogSource
 
     public static AuditLogSource Stdin { get; } = new(true, [], "stdin");
 
-    /// <summary>
-    /// <see cref="Files"/> as one log in time order, each line ending in <c>\n</c>: the files of several replicas
-    /// (each writes its own) are merged on <c>ts</c>. Throws <see cref="IOException"/> naming a file that cannot be read.
-    /// </summary>
-    public Stream OpenInTimeOrder(CancellationToken cancellationToken)
-    {
-        var merge = new AuditLogMerge(Files, cancellationToken);
-        if (merge.Unreadable.Count > 0)
-        {
-            merge.Dispose();
-            throw new IOException($"cannot read audit log {merge.Unreadable[0]}");
-        }
-
-        return merge.AsStream(cancellationToken);
-    }
-
     /// <summary>Null when <paramref name="path"/> names nothing that exists: not a file, not a directory, and not a
     /// pattern whose directory exists.</summary>
     public static AuditLogSource? Resolve(string path)

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using McpGate.Mcp.Discovery;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Catalog;

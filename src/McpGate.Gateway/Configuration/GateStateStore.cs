@@ -1,4 +1,4 @@
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 

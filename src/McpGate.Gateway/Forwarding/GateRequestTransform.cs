@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using McpGate.Gateway.Inspection;
 using McpGate.Mcp.JsonRpc;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;

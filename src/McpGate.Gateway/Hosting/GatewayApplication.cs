@@ -9,7 +9,7 @@ using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
 using McpGate.Mcp.Discovery;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,5 @@
 using McpGate.Audit;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using McpGate.Gateway.Configuration;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Gateway.Inspection;

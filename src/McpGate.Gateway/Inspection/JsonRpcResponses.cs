@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using McpGate.Mcp.JsonRpc;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.AspNetCore.Http;
 

@@ -10,7 +10,7 @@ using McpGate.Gateway.Sessions;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

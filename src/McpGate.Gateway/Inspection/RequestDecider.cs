@@ -2,7 +2,7 @@ using McpGate.Gateway.Catalog;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Gateway.Inspection;

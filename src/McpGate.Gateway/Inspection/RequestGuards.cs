@@ -1,5 +1,5 @@
 using System.Net;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

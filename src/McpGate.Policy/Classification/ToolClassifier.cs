@@ -61,7 +61,7 @@ public sealed class ToolClassifier
     }
 
     /// <summary>Step 1, or null when no <c>tool_acl</c> glob matches the name.</summary>
-    internal static ToolClassification? ClassifyByOverride(ToolAclOverrides overrides, string name)
+    public static ToolClassification? ClassifyByOverride(ToolAclOverrides overrides, string name)
     {
         if (overrides.IsEmpty)
         {

@@ -2,13 +2,13 @@ namespace McpGate.Policy.Evaluation;
 
 /// <summary>A validated, not yet compiled <c>serverAuth.acl</c> (docs/acl.md, "The ACL: two schemas"): what the loader
 /// hands the evaluator.</summary>
-internal abstract record AclSpec;
+public abstract record AclSpec;
 
 /// <summary>One grant (docs/acl.md, "Role-based ACL"). A null target list means the grant does not list that
 /// kind.</summary>
 /// <param name="Id"><c>&lt;role&gt;[&lt;i&gt;]</c> or <c>&lt;subject&gt;.extra[&lt;i&gt;]</c>.</param>
 /// <param name="Index">Position within its role or extras list (0-based).</param>
-internal sealed record GrantSpec(
+public sealed record GrantSpec(
     string Id,
     int Index,
     IReadOnlyList<string> Servers,
@@ -18,12 +18,12 @@ internal sealed record GrantSpec(
     IReadOnlyList<string>? Resources,
     IReadOnlyList<string>? Prompts);
 
-internal sealed record RoleSpec(string Name, IReadOnlyList<GrantSpec> Grants);
+public sealed record RoleSpec(string Name, IReadOnlyList<GrantSpec> Grants);
 
 /// <param name="Roles">Defined role names, in configured order, without duplicates.</param>
-internal sealed record SubjectSpec(string Name, IReadOnlyList<string> Roles, IReadOnlyList<GrantSpec> Extra);
+public sealed record SubjectSpec(string Name, IReadOnlyList<string> Roles, IReadOnlyList<GrantSpec> Extra);
 
-internal sealed record RoleBasedAclSpec(
+public sealed record RoleBasedAclSpec(
     Verdict Default,
     bool StrictClassification,
     IReadOnlyList<RoleSpec> Roles,
@@ -31,11 +31,11 @@ internal sealed record RoleBasedAclSpec(
 
 /// <summary>One legacy rule (docs/acl.md, "Legacy ACL"); <see cref="Tools"/> globs match
 /// <c>&lt;alias&gt;__&lt;tool&gt;</c>.</summary>
-internal sealed record LegacyRuleSpec(
+public sealed record LegacyRuleSpec(
     int Index,
     IReadOnlyList<string> Subjects,
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> Tools,
     Verdict Policy);
 
-internal sealed record LegacyAclSpec(Verdict Default, IReadOnlyList<LegacyRuleSpec> Rules) : AclSpec;
+public sealed record LegacyAclSpec(Verdict Default, IReadOnlyList<LegacyRuleSpec> Rules) : AclSpec;

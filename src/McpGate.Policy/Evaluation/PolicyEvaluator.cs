@@ -25,7 +25,7 @@ public sealed class PolicyEvaluator
     public static PolicyEvaluator AllowAll { get; } = new(null, null, null);
 
     /// <summary>The ACL as the file wrote it, before compiling: what <c>mcp acl lint</c> inspects. Null without an ACL.</summary>
-    internal AclSpec? Spec { get; }
+    public AclSpec? Spec { get; }
 
     /// <summary>Which ACL schema was loaded: <c>none</c>, <c>role-based</c> or <c>legacy</c>.</summary>
     public string Schema => _roleBased is not null ? "role-based" : _legacy is not null ? "legacy" : "none";
@@ -143,7 +143,7 @@ public sealed class PolicyEvaluator
     }
 
     /// <exception cref="ResourcePatternException">A resource pattern has a scheme but cannot be read as a URL.</exception>
-    internal static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases)
+    public static PolicyEvaluator Create(AclSpec? spec, IEnumerable<string> aliases)
     {
         switch (spec)
         {

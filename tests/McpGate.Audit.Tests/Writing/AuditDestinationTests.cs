@@ -1,6 +1,6 @@
 using McpGate.Audit;
 using McpGate.Audit.Tests.Support;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using McpGate.Testing;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using McpGate.Audit;
 using McpGate.Audit.Tests.Support;
 using McpGate.Audit.Writing;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Testing;
 using McpGate.Testing.Logging;
 using Microsoft.Extensions.Logging;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpGate.Cli.Commands.Audit;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 
 namespace McpGate.Cli.Tests.Audit;
 

@@ -1,5 +1,5 @@
 using McpGate.Cli.Commands.Acl;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Testing;
 
 namespace McpGate.Cli.Tests.Discovery;

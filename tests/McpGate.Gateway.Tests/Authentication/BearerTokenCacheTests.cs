@@ -1,5 +1,5 @@
 using McpGate.Gateway.Authentication;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Gateway.Tests.Authentication;

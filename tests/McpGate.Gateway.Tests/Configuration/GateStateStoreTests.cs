@@ -1,5 +1,5 @@
 using McpGate.Gateway.Configuration;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Testing;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging.Abstractions;

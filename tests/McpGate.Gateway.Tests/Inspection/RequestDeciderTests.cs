@@ -4,7 +4,7 @@ using McpGate.Gateway.Inspection;
 using McpGate.Mcp.Discovery;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.Extensions.Logging.Abstractions;
 

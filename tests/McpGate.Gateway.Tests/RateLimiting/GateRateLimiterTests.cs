@@ -1,5 +1,5 @@
 using McpGate.Gateway.RateLimiting;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using Microsoft.Extensions.Time.Testing;
 

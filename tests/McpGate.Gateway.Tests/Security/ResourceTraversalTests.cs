@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using McpGate.Gateway.Tests.Functional;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using McpGate.Testing;
 

@@ -1,5 +1,5 @@
 using McpGate.Policy.Evaluation;
-using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Evaluation;
 

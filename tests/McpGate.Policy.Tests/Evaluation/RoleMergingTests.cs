@@ -1,6 +1,6 @@
 using McpGate.Policy.Classification;
 using McpGate.Policy.Evaluation;
-using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 
 namespace McpGate.Policy.Tests.Evaluation;
 

@@ -2,7 +2,7 @@ using CsCheck;
 using FluentAssertions;
 using McpGate.Policy.Evaluation;
 using McpGate.Policy.Resources;
-using McpGate.Policy.Tests.Support;
+using McpGate.Testing;
 using Xunit;
 
 namespace McpGate.Policy.Tests.Resources;

@@ -1,6 +1,6 @@
 using McpGate.Cli.Output;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 using McpGate.Policy.RateLimits;
 

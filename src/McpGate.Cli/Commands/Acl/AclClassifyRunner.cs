@@ -1,7 +1,7 @@
 using System.Text.Json;
 using McpGate.Cli.Output;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Cli.Commands.Acl;

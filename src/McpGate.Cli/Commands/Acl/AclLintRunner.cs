@@ -1,6 +1,6 @@
 using McpGate.Cli.Output;
-using McpGate.Policy.Analysis.Linting;
-using McpGate.Policy.Analysis.Snapshots;
+using McpGate.Analysis.Linting;
+using McpGate.Analysis.Snapshots;
 
 namespace McpGate.Cli.Commands.Acl;
 

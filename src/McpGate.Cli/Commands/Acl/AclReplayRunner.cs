@@ -1,6 +1,6 @@
 using McpGate.Audit.Reading;
 using McpGate.Audit.Reading.Alerts;
-using McpGate.Policy.Analysis.Replay;
+using McpGate.Analysis.Replay;
 
 namespace McpGate.Cli.Commands.Acl;
 
@@ -36,22 +36,11 @@ internal static class AclReplayRunner
         }
 
         var replayer = new PolicyReplayer(candidate, baseline, since);
-        if (source.IsStdin)
+        var scan = AuditLogScanner.Scan(source, source.IsStdin ? stdin() : Stream.Null, replayer, cancellationToken);
+        if (scan.Unreadable.Count > 0)
         {
-            replayer.Replay(stdin(), cancellationToken);
-        }
-        else
-        {
-            try
-            {
-                // Several replicas' files (or days) as one log in time order.
-                using var log = source.OpenInTimeOrder(cancellationToken);
-                replayer.Replay(log, cancellationToken);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new CommandFailedException(ExitCodes.Usage, $"mcp: {ex.Message}");
-            }
+            // A replay that silently missed a file would under-report what the candidate changes.
+            throw new CommandFailedException(ExitCodes.Usage, $"mcp: cannot read audit log {scan.Unreadable[0]}");
         }
 
         var report = replayer.Finish();

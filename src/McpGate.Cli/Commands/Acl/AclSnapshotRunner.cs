@@ -1,7 +1,7 @@
 using System.Text;
 using McpGate.Cli.Output;
 using McpGate.Mcp.Discovery;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 
 namespace McpGate.Cli.Commands.Acl;
 

@@ -1,7 +1,7 @@
-using McpGate.Policy.Analysis;
-using McpGate.Policy.Analysis.Fixtures;
-using McpGate.Policy.Analysis.Snapshots;
-using McpGate.Policy.Configuration;
+using McpGate.Analysis;
+using McpGate.Analysis.Fixtures;
+using McpGate.Analysis.Snapshots;
+using McpGate.Configuration;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Cli.Commands.Acl;

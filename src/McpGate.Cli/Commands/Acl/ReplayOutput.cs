@@ -1,6 +1,6 @@
 using System.Globalization;
 using McpGate.Cli.Output;
-using McpGate.Policy.Analysis.Replay;
+using McpGate.Analysis.Replay;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Cli.Commands.Acl;

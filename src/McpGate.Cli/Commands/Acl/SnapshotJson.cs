@@ -1,7 +1,7 @@
 using System.Text.Json;
 using McpGate.Cli.Output;
 using McpGate.Mcp.Discovery;
-using McpGate.Policy.Analysis.Snapshots;
+using McpGate.Analysis.Snapshots;
 using ModelContextProtocol.Protocol;
 
 namespace McpGate.Cli.Commands.Acl;

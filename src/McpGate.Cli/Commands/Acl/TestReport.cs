@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using McpGate.Cli.Output;
-using McpGate.Policy.Analysis.Fixtures;
+using McpGate.Analysis.Fixtures;
 using McpGate.Policy.Evaluation;
 
 namespace McpGate.Cli.Commands.Acl;

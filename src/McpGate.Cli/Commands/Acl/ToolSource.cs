@@ -1,6 +1,6 @@
-using McpGate.Policy.Analysis;
-using McpGate.Policy.Analysis.Snapshots;
-using McpGate.Policy.Configuration;
+using McpGate.Analysis;
+using McpGate.Analysis.Snapshots;
+using McpGate.Configuration;
 
 namespace McpGate.Cli.Commands.Acl;
 

@@ -1,7 +1,7 @@
 using McpGate.Mcp.Discovery;
-using McpGate.Policy.Analysis.Snapshots;
+using McpGate.Analysis.Snapshots;
 using McpGate.Policy.Classification;
-using McpGate.Policy.Configuration;
+using McpGate.Configuration;
 
 namespace McpGate.Cli.Commands.Acl;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using McpGate.Audit;
-using McpGate.Policy.Configuration;
-using McpGate.Policy.Configuration.Loading;
+using McpGate.Configuration;
+using McpGate.Configuration.Loading;
 
 namespace McpGate.Cli.Commands.Audit;
 

@@ -3,7 +3,7 @@ using McpGate.Policy.Globbing;
 namespace McpGate.Policy.Evaluation.Compiled;
 
 /// <summary>A grant compiled once at load: globs built, its target patterns split into exact names and wildcards.</summary>
-internal sealed class CompiledGrant
+public sealed class CompiledGrant
 {
     private readonly GrantTargets[] _targets;
 
@@ -44,7 +44,7 @@ internal sealed class CompiledGrant
 }
 
 /// <summary>What one grant covers of one target kind.</summary>
-internal sealed class GrantTargets
+public sealed class GrantTargets
 {
     public static readonly GrantTargets Everything = new(covered: true, matchesAll: true, [], null);
     public static readonly GrantTargets Nothing = new(covered: false, matchesAll: false, [], null);

@@ -59,7 +59,7 @@ internal static class ResourceGrantPatterns
     }
 }
 
-internal enum GrantOwner
+public enum GrantOwner
 {
     /// <summary>A grant of <c>roles.&lt;name&gt;</c>.</summary>
     Role,
@@ -69,10 +69,10 @@ internal enum GrantOwner
 }
 
 /// <summary>One refused resource pattern: where it is (for the loader's JSON path), what is wrong and the fix.</summary>
-internal sealed record ResourcePatternError(GrantOwner Owner, string Name, int GrantIndex, int PatternIndex, string Message, string Fix);
+public sealed record ResourcePatternError(GrantOwner Owner, string Name, int GrantIndex, int PatternIndex, string Message, string Fix);
 
 /// <summary>Thrown while compiling an ACL whose resource patterns cannot be canonicalised; the loader reports each as a config error.</summary>
-internal sealed class ResourcePatternException(IReadOnlyList<ResourcePatternError> errors)
+public sealed class ResourcePatternException(IReadOnlyList<ResourcePatternError> errors)
     : Exception($"{errors.Count} resource pattern(s) cannot be read as URLs")
 {
     public IReadOnlyList<ResourcePatternError> Errors { get; } = errors;
