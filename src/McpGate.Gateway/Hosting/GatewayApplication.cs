@@ -121,6 +121,7 @@ internal static class GatewayApplication
         if (config.Gateway.Redis is { } redis)
         {
             services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => RedisConnection.Connect(redis));
+            services.AddSingleton<RedisRateLimits>();
         }
 
         services.AddSingleton<UpstreamHealth>();

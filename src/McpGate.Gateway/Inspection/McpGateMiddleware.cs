@@ -190,7 +190,7 @@ internal sealed class McpGateMiddleware(
                 }
 
                 // Allowed, so now it counts against gateway.rateLimits: a denied call consumed no budget.
-                if (rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decision) is { } limited)
+                if (await rateLimiter.TryAcquireAsync(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decision) is { } limited)
                 {
                     audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.RateLimited, 0, null, limited.Rule.Name));
                     await JsonRpcResponses.WriteRateLimitedAsync(context, message.Id, decision, decisionId, limited.Rule.Name, limited.RetryAfterSeconds);
@@ -318,7 +318,7 @@ internal sealed class McpGateMiddleware(
         RateLimitRefusal? limited = null;
         for (var i = 0; mayForward && i < messages.Count; i++)
         {
-            if (decisions[i] is { } decided && rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decided) is { } refusal)
+            if (decisions[i] is { } decided && await rateLimiter.TryAcquireAsync(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decided) is { } refusal)
             {
                 (limitedIndex, limited, mayForward) = (i, refusal, false);
             }
