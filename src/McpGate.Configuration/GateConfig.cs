@@ -33,13 +33,47 @@ public sealed class UpstreamConfig
     /// <summary>Headers the gate adds when forwarding (after <c>${VAR}</c> substitution).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Set for a stdio upstream (not proxied yet); null for a <c>url</c> upstream.</summary>
+    /// <summary>Set for a stdio upstream (docs/stdio.md); null for a <c>url</c> upstream.</summary>
     public string? Command { get; init; }
 
     public IReadOnlyList<string> Args { get; init; } = [];
 
+    /// <summary>The child's configured environment (after <c>${VAR}</c> substitution), on top of a minimal base.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The child's working directory; null: the gate's.</summary>
+    public string? Cwd { get; init; }
+
+    /// <summary>How the gate runs a stdio upstream's processes; null for a <c>url</c> upstream.</summary>
+    public StdioSettings? Stdio { get; init; }
 
     /// <summary>The server's <c>tool_acl</c> classification overrides.</summary>
     public ToolAclOverrides ToolAcl { get; init; } = ToolAclOverrides.None;
+}
+
+/// <summary>How a stdio upstream's children are shared between MCP sessions (docs/stdio.md, "Sharing").</summary>
+public enum StdioSharing
+{
+    /// <summary>One child for every session, initialized once; JSON-RPC ids rewritten per session.</summary>
+    Shared,
+
+    /// <summary>One child per MCP session, ended with the session.</summary>
+    PerSession,
+}
+
+/// <summary>The <c>stdio</c> block of a <c>command</c> upstream, with its defaults.</summary>
+public sealed class StdioSettings
+{
+    public static readonly StdioSettings Default = new();
+
+    public StdioSharing Sharing { get; init; } = StdioSharing.Shared;
+
+    /// <summary>A per-session child with no request for this long is ended (and its session with it).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>At most this many per-session children at once.</summary>
+    public int MaxProcesses { get; init; } = 32;
+
+    /// <summary>How long a child may take to start and answer <c>initialize</c>.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpGate.Cli.Help;
+using McpGate.Configuration;
 using McpGate.Gateway.Hosting;
 
 namespace McpGate.Cli.Commands;
@@ -134,14 +135,9 @@ public static class ServeCommand
         string? firstAlias = null;
         foreach (var (alias, upstream) in config.Servers)
         {
-            if (upstream.Url is null)
-            {
-                await output.WriteLineAsync($"  {alias,-12} command upstream: not proxied (stdio upstreams are not supported yet)");
-                continue;
-            }
-
             firstAlias ??= alias;
-            await output.WriteLineAsync($"  {address}/mcp/{alias}  →  {upstream.Url}");
+            var target = upstream.Url?.ToString() ?? $"stdio: {upstream.Command} (started on first use, {(upstream.Stdio?.Sharing == StdioSharing.PerSession ? "a process per session" : "one shared process")})";
+            await output.WriteLineAsync($"  {address}/mcp/{alias}  →  {target}");
         }
 
         if (firstAlias is not null)

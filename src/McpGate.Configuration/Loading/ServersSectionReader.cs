@@ -11,7 +11,7 @@ internal sealed class ServersSectionReader(ConfigErrorSink errors, Func<string, 
     // The idle-timeout keys belong to the Rust proxy's process manager; accepted (and ignored) so that a
     // servers.json shared with it still loads.
     private static readonly string[] s_serverKeys =
-        ["url", "headers", "command", "args", "env", "tool_acl", "idle_timeout", "min_idle_timeout", "max_idle_timeout"];
+        ["url", "headers", "command", "args", "env", "cwd", "stdio", "tool_acl", "idle_timeout", "min_idle_timeout", "max_idle_timeout"];
 
     private static readonly string[] s_toolAclKeys = ["read", "write"];
 
@@ -147,6 +147,28 @@ internal sealed class ServersSectionReader(ConfigErrorSink errors, Func<string, 
             env = ReadStringMap(envElement, envPath, StringComparer.Ordinal, "write { \"NAME\": \"value\" }");
         }
 
+        string? cwd = null;
+        if (entry.TryGet("cwd", out var cwdElement, out var cwdPath))
+        {
+            if (hasUrl && !hasCommand)
+            {
+                Error(cwdPath, "\"cwd\" applies only to a \"command\" upstream", "remove \"cwd\" from this url upstream");
+            }
+
+            cwd = String(cwdElement, cwdPath, "give the directory the command runs in, e.g. \"/srv/notes\"");
+        }
+
+        StdioSettings? stdio = hasCommand && !hasUrl ? StdioSettings.Default : null;
+        if (entry.TryGet("stdio", out var stdioElement, out var stdioPath))
+        {
+            if (hasUrl && !hasCommand)
+            {
+                Error(stdioPath, "\"stdio\" applies only to a \"command\" upstream", "remove \"stdio\" from this url upstream");
+            }
+
+            stdio = new StdioSectionReader(Errors, Environment).Read(stdioElement, stdioPath) ?? stdio;
+        }
+
         var toolAcl = ToolAclOverrides.None;
         if (entry.TryGet("tool_acl", out var toolAclElement, out var toolAclPath))
         {
@@ -169,6 +191,8 @@ internal sealed class ServersSectionReader(ConfigErrorSink errors, Func<string, 
             Command = command,
             Args = args,
             Env = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(env, StringComparer.Ordinal)),
+            Cwd = cwd,
+            Stdio = command is null ? null : stdio,
             ToolAcl = toolAcl,
         };
     }

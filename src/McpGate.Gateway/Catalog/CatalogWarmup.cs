@@ -5,7 +5,8 @@ namespace McpGate.Gateway.Catalog;
 
 /// <summary>
 /// Discovers every url upstream's tools in the background at start and after each reload, so the first
-/// <c>tools/call</c> is classified without waiting and <c>/readyz</c> has something to say.
+/// <c>tools/call</c> is classified without waiting and <c>/readyz</c> has something to say. A stdio upstream is not:
+/// its process starts on first use (docs/stdio.md), and its tools are learnt then.
 /// </summary>
 internal sealed class CatalogWarmup(GateStateStore store, ToolCatalog catalog) : BackgroundService
 {
@@ -20,6 +21,11 @@ internal sealed class CatalogWarmup(GateStateStore store, ToolCatalog catalog) :
         var refreshes = new List<Task>();
         foreach (var upstream in state.Config.Servers.Values)
         {
+            if (upstream.Url is null)
+            {
+                continue;
+            }
+
             refreshes.Add(catalog.RefreshAsync(upstream, state.Config.Gateway.DiscoveryTimeout, force: true, cancellationToken));
         }
 

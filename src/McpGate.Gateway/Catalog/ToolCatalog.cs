@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using McpGate.Gateway.Stdio;
 using McpGate.Mcp.Discovery;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
@@ -13,8 +14,11 @@ namespace McpGate.Gateway.Catalog;
 /// seen yet. Classification is done on read with the policy version in force, so a reload that changes <c>tool_acl</c>
 /// applies at once.
 /// </summary>
-internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth health, TimeProvider timeProvider, ILogger<ToolCatalog> logger)
+internal sealed class ToolCatalog(ToolDiscoveryClient discovery, StdioUpstreams stdio, UpstreamHealth health, TimeProvider timeProvider, ILogger<ToolCatalog> logger)
 {
+    // A stdio upstream is discovered as any other, through the bridge YARP forwards to.
+    private readonly ToolDiscoveryClient _stdioDiscovery = new(stdio.CreateHandler());
+
     // A hostile upstream may list any number of tools; the catalog keeps a bounded number per upstream.
     internal const int MaxToolsPerServer = 10_000;
 
@@ -123,11 +127,6 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
 
     public Task RefreshAsync(UpstreamConfig upstream, TimeSpan timeout, bool force, CancellationToken cancellationToken)
     {
-        if (upstream.Url is null)
-        {
-            return Task.CompletedTask;
-        }
-
         var entry = _servers.GetOrAdd(upstream.Alias, static _ => new ServerTools());
         lock (entry)
         {
@@ -162,7 +161,9 @@ internal sealed class ToolCatalog(ToolDiscoveryClient discovery, UpstreamHealth 
         {
             try
             {
-                var catalog = await discovery.DiscoverAsync(upstream.Alias, upstream.Url!, upstream.Headers, timeout, CancellationToken.None);
+                var catalog = upstream.Url is { } url
+                    ? await discovery.DiscoverAsync(upstream.Alias, url, upstream.Headers, timeout, CancellationToken.None)
+                    : await _stdioDiscovery.DiscoverAsync(upstream.Alias, StdioAddresses.For(upstream.Alias), upstream.Headers, timeout, CancellationToken.None);
                 Observe(upstream.Alias, catalog.Tools);
                 health.RecordSuccess(upstream.Alias, Count(upstream.Alias));
                 logger.CatalogRefreshed(upstream.Alias, catalog.Tools.Count);

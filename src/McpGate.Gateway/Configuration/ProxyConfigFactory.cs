@@ -1,10 +1,15 @@
 using McpGate.Configuration;
+using McpGate.Gateway.Stdio;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace McpGate.Gateway.Configuration;
 
-/// <summary>Turns <c>mcpServers</c> into YARP routes and clusters: one route <c>/mcp/{alias}</c> per url upstream.</summary>
+/// <summary>
+/// Turns <c>mcpServers</c> into YARP routes and clusters: one route <c>/mcp/{alias}</c> per upstream. A stdio upstream's
+/// cluster points at <see cref="StdioAddresses"/> and is marked in its metadata, so its client is the in-process bridge
+/// (<see cref="Forwarding.GateForwarderHttpClientFactory"/>) and the route is like any other.
+/// </summary>
 internal static class ProxyConfigFactory
 {
     /// <summary>Route metadata key carrying the upstream alias into the proxy pipeline.</summary>
@@ -18,11 +23,6 @@ internal static class ProxyConfigFactory
         var clusters = new List<ClusterConfig>();
         foreach (var (alias, upstream) in config.Servers)
         {
-            if (upstream.Url is null)
-            {
-                continue;
-            }
-
             var clusterId = "upstream-" + alias;
             routes.Add(new RouteConfig
             {
@@ -38,8 +38,9 @@ internal static class ProxyConfigFactory
                 ClusterId = clusterId,
                 Destinations = new Dictionary<string, DestinationConfig>
                 {
-                    ["upstream"] = new() { Address = upstream.Url.AbsoluteUri },
+                    ["upstream"] = new() { Address = (upstream.Url ?? StdioAddresses.For(alias)).AbsoluteUri },
                 },
+                Metadata = upstream.Url is null ? new Dictionary<string, string> { [StdioAddresses.MetadataKey] = alias } : null,
                 HttpRequest = new ForwarderRequestConfig
                 {
                     // SSE streams (the GET listen stream, a long tools/call) may be quiet for a long time.

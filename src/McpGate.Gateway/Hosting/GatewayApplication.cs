@@ -7,6 +7,7 @@ using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Inspection;
 using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
+using McpGate.Gateway.Stdio;
 using McpGate.Mcp.Discovery;
 using McpGate.Policy.Classification;
 using McpGate.Configuration;
@@ -127,6 +128,11 @@ internal static class GatewayApplication
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());
+        services.AddSingleton(sp => new StdioUpstreams(
+            alias => sp.GetRequiredService<GateStateStore>().Current.Config.Servers.GetValueOrDefault(alias),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StdioUpstreams>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<StdioUpstreams>());
         services.AddSingleton<ToolCatalog>();
         services.AddSingleton<RequestDecider>();
         services.AddSingleton<GateRateLimiter>();
@@ -141,7 +147,7 @@ internal static class GatewayApplication
             .LoadFromMemory(proxy.Routes, proxy.Clusters)
             .AddTransforms(GateRequestTransform.Apply);
         services.AddSingleton<IForwarderHttpClientFactory>(sp => new GateForwarderHttpClientFactory(
-            sp.GetRequiredService<ILogger<ForwarderHttpClientFactory>>(), config.Gateway.ConnectTimeout));
+            sp.GetRequiredService<ILogger<ForwarderHttpClientFactory>>(), config.Gateway.ConnectTimeout, sp.GetRequiredService<StdioUpstreams>()));
         return services;
     }
 

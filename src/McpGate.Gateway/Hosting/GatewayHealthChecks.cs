@@ -2,6 +2,7 @@ using System.Text.Json;
 using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
+using McpGate.Gateway.Stdio;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -71,6 +72,7 @@ internal static class GatewayHealthChecks
         var store = services.GetRequiredService<GateStateStore>();
         var health = services.GetRequiredService<UpstreamHealth>();
         var audit = services.GetRequiredService<IAuditHealth>();
+        var stdio = services.GetRequiredService<StdioUpstreams>();
         var state = store.Current;
 
         using var buffer = new MemoryStream();
@@ -83,10 +85,7 @@ internal static class GatewayHealthChecks
                 writer.WriteStartObject(alias);
                 if (upstream.Url is null)
                 {
-                    writer.WriteBoolean("reachable", false);
-                    writer.WriteNumber("tools", 0);
-                    writer.WriteNull("last_checked");
-                    writer.WriteString("last_error", "command (stdio) upstreams are not proxied");
+                    WriteStdio(writer, stdio.Peek(alias), health.Get(alias));
                 }
                 else if (health.Get(alias) is { } status)
                 {
@@ -134,6 +133,24 @@ internal static class GatewayHealthChecks
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
+    /// <summary>A stdio upstream: the fields every upstream has, then its processes (docs/stdio.md, "Lifecycle").</summary>
+    private static void WriteStdio(Utf8JsonWriter writer, StdioUpstream? running, UpstreamStatus? discovered)
+    {
+        var reachable = StdioReachable(running);
+        writer.WriteBoolean("reachable", reachable);
+        writer.WriteNumber("tools", discovered?.Tools ?? 0);
+        WriteNullable(writer, "last_checked", discovered is null ? null : Timestamp(discovered.LastChecked));
+        WriteNullable(writer, "last_error", running?.LastError ?? discovered?.LastError);
+        writer.WriteString("transport", "stdio");
+        writer.WriteString("sharing", running?.Settings.Sharing == McpGate.Configuration.StdioSharing.PerSession ? "per-session" : "shared");
+        writer.WriteNumber("processes", running?.RunningProcesses ?? 0);
+        writer.WriteNumber("sessions", running?.SessionCount ?? 0);
+        writer.WriteNumber("restarts", running?.Restarts ?? 0);
+    }
+
+    /// <summary>A stdio upstream not started yet, or whose last start worked, can serve: it starts on demand.</summary>
+    internal static bool StdioReachable(StdioUpstream? upstream) => upstream is null || upstream.LastError is null || upstream.RunningProcesses > 0;
+
     private static string Timestamp(DateTimeOffset value) => AuditTimestamp.ToText(value);
 
     private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
@@ -159,10 +176,10 @@ internal sealed class AuditSinkHealthCheck(IAuditHealth audit) : IHealthCheck
 }
 
 /// <summary>
-/// Degraded while some url upstream is unreachable or not checked yet; unhealthy only when none is reachable, since
-/// then no route can work. A config with no url upstream has nothing to wait for.
+/// Degraded while some url upstream is unreachable or not checked yet, or a stdio upstream's process failed; unhealthy
+/// only when none is reachable, since then no route can work. A stdio upstream not started yet counts as reachable.
 /// </summary>
-internal sealed class UpstreamsHealthCheck(GateStateStore store, UpstreamHealth health) : IHealthCheck
+internal sealed class UpstreamsHealthCheck(GateStateStore store, UpstreamHealth health, StdioUpstreams stdio) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -170,13 +187,8 @@ internal sealed class UpstreamsHealthCheck(GateStateStore store, UpstreamHealth 
         List<string>? down = null;
         foreach (var (alias, upstream) in store.Current.Config.Servers)
         {
-            if (upstream.Url is null)
-            {
-                continue;
-            }
-
             proxied++;
-            if (health.Get(alias) is { Reachable: true })
+            if (upstream.Url is null ? GatewayHealthChecks.StdioReachable(stdio.Peek(alias)) : health.Get(alias) is { Reachable: true })
             {
                 reachable++;
             }

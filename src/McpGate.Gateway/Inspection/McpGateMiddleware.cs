@@ -49,8 +49,7 @@ internal sealed class McpGateMiddleware(
         var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
         if (metadata is null
             || !metadata.TryGetValue(ProxyConfigFactory.AliasMetadataKey, out var alias)
-            || !state.Config.Servers.TryGetValue(alias, out var upstream)
-            || upstream.Url is null)
+            || !state.Config.Servers.TryGetValue(alias, out var upstream))
         {
             // The route outlived a reload that removed its upstream.
             return GatewayEndpoints.WriteUnknownServerAsync(context);

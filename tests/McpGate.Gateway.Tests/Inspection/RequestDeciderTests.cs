@@ -42,7 +42,7 @@ public sealed class RequestDeciderTests
 
     public RequestDeciderTests()
     {
-        var catalog = new ToolCatalog(new ToolDiscoveryClient(), new UpstreamHealth(TimeProvider.System), TimeProvider.System, NullLogger<ToolCatalog>.Instance);
+        var catalog = new ToolCatalog(new ToolDiscoveryClient(), new McpGate.Gateway.Stdio.StdioUpstreams(_ => null, TimeProvider.System, NullLogger<McpGate.Gateway.Stdio.StdioUpstreams>.Instance), new UpstreamHealth(TimeProvider.System), TimeProvider.System, NullLogger<ToolCatalog>.Instance);
         catalog.Observe("files", [
             new ToolDescriptor("read_file", "Reads a file and returns its text.", ["path"], ReadOnlyHint: true, DestructiveHint: null),
             new ToolDescriptor("delete_file", "Deletes a file.", ["path"], ReadOnlyHint: false, DestructiveHint: true),

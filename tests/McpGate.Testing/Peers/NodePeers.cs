@@ -15,20 +15,29 @@ public static class NodePeers
 
     public static string TypeScriptDirectory { get; } = Path.Combine(RepositoryFiles.Root, "tests", "clients", "typescript");
 
-    public static async Task EnsureInstalledAsync()
+    /// <summary>tests/peers/stdio: real third-party stdio MCP servers (and supergateway), from its own lock file.</summary>
+    public static string StdioPeersDirectory { get; } = Path.Combine(RepositoryFiles.Root, "tests", "peers", "stdio");
+
+    public static Task EnsureInstalledAsync() => EnsureInstalledAsync(TypeScriptDirectory, s_installedMarkers);
+
+    /// <summary>
+    /// Runs <c>npm ci</c> in <paramref name="directory"/> (a folder with a package.json and its committed lock file)
+    /// unless every package named in <paramref name="markers"/> is installed there already.
+    /// </summary>
+    public static async Task EnsureInstalledAsync(string directory, params string[] markers)
     {
         await s_install.WaitAsync();
         try
         {
-            var modules = Path.Combine(TypeScriptDirectory, "node_modules");
-            if (s_installedMarkers.All(marker => Directory.Exists(Path.Combine(modules, marker))))
+            var modules = Path.Combine(directory, "node_modules");
+            if (markers.All(marker => Directory.Exists(Path.Combine(modules, marker))))
             {
                 return;
             }
 
             var start = new ProcessStartInfo("npm", "ci --no-audit --no-fund")
             {
-                WorkingDirectory = TypeScriptDirectory,
+                WorkingDirectory = directory,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
@@ -38,7 +47,7 @@ public static class NodePeers
             await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
             if (npm.ExitCode != 0)
             {
-                throw new InvalidOperationException("npm ci must install the TypeScript SDK:\n" + await stdout + await stderr);
+                throw new InvalidOperationException($"npm ci must install the packages of {directory}:\n" + await stdout + await stderr);
             }
         }
         finally
