@@ -31,8 +31,6 @@ public sealed class HaproxyServer : IAsyncDisposable
 
     public static async Task<HaproxyServer> StartAsync(IReadOnlyList<int> backendPorts)
     {
-        var binary = ExecutablePath.Find("haproxy")
-            ?? throw new InvalidOperationException("haproxy is not installed: run `apt-get install -y haproxy` (.ci/run installs it when missing)");
         var port = UnusedLoopback.Port();
         var config = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $$"""
             global
@@ -68,33 +66,14 @@ public sealed class HaproxyServer : IAsyncDisposable
 
         var directory = new TempDirectory();
         var path = directory.WriteFile("haproxy.cfg", config.ToString());
-        var startInfo = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-f", path, "-db" })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start haproxy");
-        process.OutputDataReceived += static (_, _) => { };
         // HAProxy's request log, kept beside its config while it runs (which replica answered what, retries).
-        var log = directory.Combine("haproxy.log");
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { File.AppendAllText(log, e.Data + "\n"); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new HaproxyServer(process, directory, port);
-        await ExecutablePath.WaitForPortAsync(port, process, "haproxy");
-        return server;
+        var process = await ServiceProcess.StartAsync("haproxy", ["-f", path, "-db"], port, directory.Combine("haproxy.log"));
+        return new HaproxyServer(process, directory, port);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await ServiceProcess.StopAsync(_process);
         _directory.Dispose();
     }
 }
