@@ -61,7 +61,10 @@ public sealed class OAuthAuthorizationCodeTests
             TransportMode = HttpTransportMode.StreamableHttp,
             OAuth = new ClientOAuthOptions
             {
-                ClientId = IdpPeer.CodeClientId,
+                // The SDK authenticates at the token endpoint with client_secret_basic even without a secret (an empty
+                // one), which a public client registered with "none" is refused for; so it is the confidential client.
+                ClientId = IdpPeer.ConfidentialCodeClientId,
+                ClientSecret = IdpPeer.ConfidentialCodeClientSecret,
                 RedirectUri = IdpPeer.CodeRedirectUri,
                 AuthorizationCallbackHandler = async (context, ct) =>
                 {
@@ -75,7 +78,7 @@ public sealed class OAuthAuthorizationCodeTests
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = TestMcpClient.LegacyProtocolVersion }, cancellationToken: timeout.Token);
-        var read = await client.CallToolAsync("read_file", GateClients.Args(("path", "code.txt")), cancellationToken: timeout.Token);
+        var read = await client.CallToolAsync("read_file", GateClients.Args(("path", "/public/notes.txt")), cancellationToken: timeout.Token);
         var delete = () => client.CallToolAsync("delete_file", GateClients.Args(("path", "code.txt")), cancellationToken: timeout.Token).AsTask();
 
         signIns.Should().Be(1, "the client signs the user in once and reuses the token");
@@ -86,7 +89,7 @@ public sealed class OAuthAuthorizationCodeTests
         var row = lines.Single(IsDelete);
         row.GetProperty("subject").GetString().Should().Be("bob");
         row.GetProperty("decision").GetString().Should().Be("deny");
-        row.GetProperty("client_id").GetString().Should().Be(IdpPeer.CodeClientId);
+        row.GetProperty("client_id").GetString().Should().Be(IdpPeer.ConfidentialCodeClientId);
     }
 
     private static bool IsDelete(JsonElement line) =>

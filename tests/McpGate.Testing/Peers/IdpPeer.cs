@@ -79,6 +79,11 @@ public sealed class IdpPeer : IAsyncDisposable
     /// <summary>The public client of the authorization code flow (PKCE, no secret) and its redirect URI.</summary>
     public const string CodeClientId = "mcp-app";
 
+    /// <summary>A confidential client of the same flow (PKCE and client_secret_basic), for clients that always send a secret.</summary>
+    public const string ConfidentialCodeClientId = "mcp-web";
+
+    public const string ConfidentialCodeClientSecret = "mcp-web-secret";
+
     public static readonly Uri CodeRedirectUri = new("http://127.0.0.1/callback");
 
     /// <summary>

@@ -95,15 +95,15 @@ const client = new Client({ name: "mcpgate-ts-code", version: "1.0.0" });
 await client.connect(new StreamableHTTPClientTransport(gate, { authProvider }));
 const tools = (await client.listTools()).tools.map((t) => t.name);
 // A refused call is a JSON-RPC error from the gate: report its message instead of failing the script.
-const call = async (name) => {
+const call = async (name, path) => {
   try {
-    const result = await client.callTool({ name, arguments: { path: "code.txt" } });
-    return result.isError ? "tool error" : "ok";
+    const result = await client.callTool({ name, arguments: { path } });
+    return result.isError ? `tool error: ${JSON.stringify(result.content)}` : "ok";
   } catch (error) {
     return `refused: ${error.message}`;
   }
 };
-const read = await call("read_file");
-const deleted = await call("delete_file");
+const read = await call("read_file", "/public/notes.txt");
+const deleted = await call("delete_file", "code.txt");
 console.log(JSON.stringify({ tools, read, delete: deleted }));
 await client.close();

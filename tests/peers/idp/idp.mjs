@@ -7,7 +7,8 @@
 //   sre-bot/sre-secret (groups: sre), dev-bot/dev-secret (groups: engineering, dev-guild): client_secret_post;
 //   ts-bot/ts-secret (groups: sre): client_secret_basic, as the TypeScript SDK's ClientCredentialsProvider sends it.
 // Authorization code + PKCE (a public native client, as an MCP client on a user's machine is):
-//   mcp-app, redirect http://127.0.0.1/callback, no secret. Users sign in through oidc-provider's own login and
+//   mcp-app, redirect http://127.0.0.1/callback, no secret; mcp-web/mcp-web-secret the same as a confidential client
+//   (client_secret_basic). Users sign in through oidc-provider's own login and
 //   consent pages (devInteractions: any password); the account's groups go into its tokens:
 //   alice (groups: sre), bob (groups: engineering); any other login has no groups.
 // Prints "listening <issuer>" once it answers.
@@ -38,6 +39,14 @@ const provider = new Provider(issuer, {
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/callback'],
       token_endpoint_auth_method: 'none',
+    },
+    {
+      client_id: 'mcp-web',
+      client_secret: 'mcp-web-secret',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/callback'],
+      token_endpoint_auth_method: 'client_secret_basic',
     },
   ],
   findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
