@@ -29,7 +29,7 @@ internal sealed record LoadOptions
     public int PacedRounds { get; init; } = 2;
 
     /// <summary>Rounds of the stdio scenario (McpGate against supergateway, each fronting bench/StdioUpstream).</summary>
-    public int StdioRounds { get; init; } = 5;
+    public int StdioRounds { get; init; } = 3;
 
     public int SoakS { get; init; } = 600;
 
