@@ -27,7 +27,7 @@ for arg in "$@"; do
     --write-docs) write_docs=1 ;;
     --micro-only) run_load=0 ;;
     --load-only) run_micro=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
