@@ -151,7 +151,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                     Placement = pin
                         ? new Dictionary<string, string>
                         {
-                            ["proxy under test (bare YARP, McpGate)"] = $"CPU {ProxyCpu}",
+                            ["proxy under test (bare YARP, McpGate; supergateway in the stdio scenario)"] = $"CPU {ProxyCpu}",
                             ["FastUpstream"] = $"CPU {ClientCpu}",
                             ["wrk (1 thread)"] = $"CPU {ClientCpu}",
                             ["StdioUpstream (the stdio scenario's child)"] = $"CPU {ClientCpu}",
