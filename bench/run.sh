@@ -8,6 +8,8 @@
 #                                uses the Debug build `dotnet build` made; numbers mean nothing
 #   bench/run.sh --soak          10 minutes of tools/call through McpGate: RSS and audit lines, start vs end
 #   --micro-only / --load-only   run one half
+#   BENCH_TELEMETRY=metrics      (environment) the gate serves /metrics and records every request's metrics;
+#                                default off, as an operator gets with no exporter configured
 #
 # Results: bench/results/<mode>/{micro.json,load.json,summary.json,logs/}. Exit 0 when the bench ran (targets that
 # were missed are reported in the table, not failed); non-zero when anything in it failed.
@@ -27,7 +29,7 @@ for arg in "$@"; do
     --write-docs) write_docs=1 ;;
     --micro-only) run_load=0 ;;
     --load-only) run_micro=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -59,7 +59,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 
             var gateEnvironment = new Dictionary<string, string> { ["BENCH_UPSTREAM_URL"] = upstreamUrl };
             var gate = Start("mcpgate", proxyCpu, GateDll(),
-                ["serve", "--config", Path.Combine(options.RepoRoot, "bench", "policy", "servers.json"),
+                ["serve", "--config", GatePolicy(scratch),
                  "--listen", $"127.0.0.1:{Num(gatePort)}", "--audit-log", auditPath], logs, gateEnvironment);
             await gate.WaitReadyAsync(gatePort, "/healthz", TimeSpan.FromSeconds(60));
 
@@ -503,6 +503,35 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
         _processes.Add(process);
         log.WriteLine($"started {name} (pid {process.Pid}{(cpu is null ? string.Empty : ", CPU " + cpu)})");
         return process;
+    }
+
+    /// <summary>
+    /// bench/policy/servers.json, whose gate exports nothing; with <c>BENCH_TELEMETRY=metrics</c> a copy in
+    /// <paramref name="scratch"/> that serves <c>/metrics</c>, so every request records the gate's metrics.
+    /// </summary>
+    private string GatePolicy(string scratch)
+    {
+        var policy = Path.Combine(options.RepoRoot, "bench", "policy", "servers.json");
+        var telemetry = Environment.GetEnvironmentVariable("BENCH_TELEMETRY") ?? "off";
+        switch (telemetry)
+        {
+            case "off" or "":
+                return policy;
+            case "metrics":
+                const string Off = "\"prometheus\": false";
+                var text = File.ReadAllText(policy);
+                if (!text.Contains(Off, StringComparison.Ordinal))
+                {
+                    throw new BenchException($"{policy} no longer says {Off}: BENCH_TELEMETRY=metrics cannot turn metrics on");
+                }
+
+                var copy = Path.Combine(scratch, "servers.metrics.json");
+                File.WriteAllText(copy, text.Replace(Off, "\"prometheus\": true", StringComparison.Ordinal));
+                log.WriteLine("telemetry: metrics on (/metrics served, every request recorded)");
+                return copy;
+            default:
+                throw new BenchException($"BENCH_TELEMETRY={telemetry}: use off or metrics");
+        }
     }
 
     private string BenchDll(string project) =>

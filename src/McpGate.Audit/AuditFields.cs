@@ -37,13 +37,22 @@ public static class AuditFields
     /// <summary>Added after <see cref="Hidden"/> (issue 18): new fields go last so the existing order never changes.</summary>
     public const string CredentialRoles = "credential_roles";
 
+    /// <summary>Added by issue 16 (OAuth): the token's <c>iss</c>, for callers authenticated by <c>oauth</c>.</summary>
+    public const string Issuer = "issuer";
+
+    /// <summary>Issue 16: the OAuth client the token was issued to (<c>azp</c>, else <c>client_id</c>).</summary>
+    public const string ClientId = "client_id";
+
+    /// <summary>Issue 16: for <c>auth.failed</c>, why the presented credential was refused (<c>expired</c>, <c>audience</c>, …).</summary>
+    public const string AuthError = "auth_error";
+
     /// <summary>Every field, in line order.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Ts, Event, DecisionId, TraceId, JsonRpcId, Subject, Roles, Auth, Server, Method, Tool, Resource, Prompt,
         Decision, Result, MatchedRule, AccessKind, GrantAccess, ClassificationKind, ClassificationSource,
         ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden, CredentialRoles,
-        RateLimitRule,
+        RateLimitRule, Issuer, ClientId, AuthError,
     ];
 
     public static bool IsKnown(string name)

@@ -81,4 +81,13 @@ public sealed class AuditRecord
 
     /// <summary>For <c>rate_limited</c>: the <c>gateway.rateLimits</c> rule whose bucket was empty.</summary>
     public string? RateLimitRule { get; init; }
+
+    /// <summary>For a caller authenticated by <c>oauth</c>: the token's issuer. Never the token itself.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>For a caller authenticated by <c>oauth</c>: the client the token was issued to.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>For <c>auth.failed</c>: the reason code of the refused credential (docs/oauth.md, "Failure reasons").</summary>
+    public string? AuthError { get; init; }
 }

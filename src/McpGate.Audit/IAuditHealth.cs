@@ -14,4 +14,7 @@ public interface IAuditHealth
 
     /// <summary>True while the most recent write failed (cleared by the next successful write).</summary>
     bool IsFailing { get; }
+
+    /// <summary>Records posted and not yet written (the queue the background writer drains); a gauge for metrics.</summary>
+    int QueuedCount { get; }
 }

@@ -71,7 +71,9 @@ internal static class McpCommand
     /// </summary>
     public static Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration, CancellationToken cancellationToken = default)
     {
-        var parseResult = Create().Parse(args);
+        // No response files: "@FILE" is --token's own syntax (and a value starting with '@' is never expanded behind
+        // the operator's back).
+        var parseResult = Create().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Action is ParseErrorAction)
         {
             WriteParseErrors(parseResult, configuration.Error);

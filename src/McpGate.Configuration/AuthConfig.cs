@@ -6,6 +6,7 @@ public enum AuthProviderKind
 {
     Bearer,
     Forwarded,
+    OAuth,
 }
 
 /// <summary><c>serverAuth</c> without the ACL: the provider chain and each provider's settings.</summary>
@@ -20,6 +21,8 @@ public sealed class AuthConfig
     public IReadOnlyList<BearerTokenEntry> BearerTokens { get; init; } = [];
 
     public ForwardedAuthSettings? Forwarded { get; init; }
+
+    public OAuthSettings? OAuth { get; init; }
 }
 
 /// <summary>
@@ -47,4 +50,37 @@ public sealed class ForwardedAuthSettings
 
     /// <summary>Peers whose forwarded headers are believed (CIDR); never empty when forwarded is enabled.</summary>
     public required IReadOnlyList<IPNetwork> TrustedProxies { get; init; }
+}
+
+/// <summary>
+/// <c>serverAuth.oauth</c> (docs/oauth.md): the gate as an OAuth 2.1 resource server that accepts JWT access tokens
+/// from one issuer and turns their claims into an identity.
+/// </summary>
+public sealed class OAuthSettings
+{
+    /// <summary>The authorization server's issuer, without a trailing slash; its metadata gives the JWKS.</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>The gate's public base URL, without a trailing slash; route <c>a</c>'s resource is <c>{Resource}/mcp/a</c>.</summary>
+    public required string Resource { get; init; }
+
+    /// <summary>Accepted <c>aud</c> values on every route, in addition to the route's own resource URL.</summary>
+    public IReadOnlyList<string> Audiences { get; init; } = [];
+
+    public string SubjectClaim { get; init; } = "sub";
+
+    public IReadOnlyList<string> RoleClaims { get; init; } = ["groups", "roles"];
+
+    /// <summary>IdP value → ACL roles. When present, only mapped values become roles; absent, values are roles as they are.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? RoleMap { get; init; }
+
+    public IReadOnlyList<string> RequiredScopes { get; init; } = [];
+
+    public IReadOnlyList<string> ScopesSupported { get; init; } = [];
+
+    /// <summary>The route's resource URL (RFC 9728 <c>resource</c>, RFC 8707 resource indicator, default audience).</summary>
+    public string ResourceFor(string alias) => Resource + "/mcp/" + alias;
+
+    /// <summary>Where the route's Protected Resource Metadata is served (RFC 9728 §3.1, path insertion).</summary>
+    public string MetadataUrlFor(string alias) => Resource + "/.well-known/oauth-protected-resource/mcp/" + alias;
 }

@@ -41,6 +41,9 @@ public sealed class GatewaySettings
 
     /// <summary><c>gateway.rateLimits</c>, in file order; empty means no call is limited.</summary>
     public IReadOnlyList<RateLimitRule> RateLimits { get; init; } = [];
+
+    /// <summary><c>gateway.telemetry</c>: the Prometheus endpoint (OTLP follows the standard environment variables).</summary>
+    public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Default;
 }
 
 public sealed class AuditSettings

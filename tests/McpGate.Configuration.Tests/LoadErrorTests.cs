@@ -40,11 +40,22 @@ public sealed class LoadErrorTests
         { "unclosed reference", Servers(""" "a": { "url": "http://x/${HOST" } """), "$.mcpServers.a.url", "is not a valid variable reference", "${NAME}" },
 
         // Authentication
-        { "unknown provider", Auth(""" "providers": ["jwt"] """), "$.serverAuth.providers[0]", "unknown provider \"jwt\"", "use \"bearer\" or \"forwarded\"" },
+        { "unknown provider", Auth(""" "providers": ["jwt"] """), "$.serverAuth.providers[0]", "unknown provider \"jwt\"", "use \"bearer\", \"forwarded\" or \"oauth\"" },
         { "provider typo", Auth(""" "providers": ["berer"] """), "$.serverAuth.providers[0]", "unknown provider", "did you mean \"bearer\"?" },
         { "provider twice", Auth(""" "providers": ["bearer", "bearer"], "bearer": { "tokens": {} } """), "$.serverAuth.providers[1]", "listed twice", "once" },
-        { "oauth_as provider", Auth(""" "providers": ["oauth_as"] """), "$.serverAuth.providers[0]", "not supported", "\"bearer\" or \"forwarded\"" },
+        { "oauth_as provider", Auth(""" "providers": ["oauth_as"] """), "$.serverAuth.providers[0]", "not supported", "use \"oauth\"" },
         { "oauthAs section", Auth(""" "oauthAs": {} """), "$.serverAuth.oauthAs", "not supported by McpGate", "remove it" },
+        { "oauth listed without section", Auth(""" "providers": ["oauth"] """), "$.serverAuth.providers", "serverAuth.oauth is missing", "add \"oauth\": { \"issuer\"" },
+        { "oauth section not listed", Auth(""" "oauth": { "issuer": "https://idp.example.com", "resource": "https://gate.example.com" } """), "$.serverAuth.oauth", "not in serverAuth.providers", "add \"oauth\" to serverAuth.providers" },
+        { "oauth without issuer", OAuth(""" "resource": "https://gate.example.com" """), "$.serverAuth.oauth", "missing \"issuer\"", "/.well-known/openid-configuration" },
+        { "oauth without resource", OAuth(""" "issuer": "https://idp.example.com" """), "$.serverAuth.oauth", "missing \"resource\"", "the URL clients reach the gate at" },
+        { "oauth issuer over http", OAuth(""" "issuer": "http://idp.example.com", "resource": "https://gate.example.com" """), "$.serverAuth.oauth.issuer", "is plain http", "use https" },
+        { "oauth relative resource", OAuth(""" "issuer": "https://idp.example.com", "resource": "/gate" """), "$.serverAuth.oauth.resource", "not an absolute http(s) URL", "https://gate.example.com" },
+        { "oauth issuer with query", OAuth(""" "issuer": "https://idp.example.com/?tenant=1", "resource": "https://gate.example.com" """), "$.serverAuth.oauth.issuer", "query or fragment", "without ?" },
+        { "oauth key typo", OAuth(""" "issuer": "https://idp.example.com", "resource": "https://gate.example.com", "roleClaim": ["groups"] """), "$.serverAuth.oauth.roleClaim", "unknown key \"roleClaim\"", "did you mean \"roleClaims\"?" },
+        { "oauth roleMap to a string", OAuth(""" "issuer": "https://idp.example.com", "resource": "https://gate.example.com", "roleMap": { "sre": "admin" } """), "$.serverAuth.oauth.roleMap.sre", "expected a list of role names", "[\"admin\"]" },
+        { "oauth required scope not advertised", OAuth(""" "issuer": "https://idp.example.com", "resource": "https://gate.example.com", "requiredScopes": ["mcp"], "scopesSupported": ["other"] """), "$.serverAuth.oauth.scopesSupported", "required scope \"mcp\" is not advertised", "add \"mcp\" to scopesSupported" },
+        { "oauth empty audiences", OAuth(""" "issuer": "https://idp.example.com", "resource": "https://gate.example.com", "audiences": [] """), "$.serverAuth.oauth.audiences", "empty", "list at least one value" },
         { "bearer listed without section", Auth(""" "providers": ["bearer"] """), "$.serverAuth.providers", "serverAuth.bearer is missing", "add \"bearer\"" },
         { "bearer section not listed", Auth(""" "bearer": { "tokens": {} } """), "$.serverAuth.bearer", "not in serverAuth.providers", "add \"bearer\" to serverAuth.providers" },
         { "forwarded without trustedProxies", Auth(""" "providers": ["forwarded"], "forwarded": { "header": "x-user" } """), "$.serverAuth.forwarded", "needs \"trustedProxies\"", "\"trustedProxies\": [\"127.0.0.1/32\"]" },
@@ -167,6 +178,8 @@ public sealed class LoadErrorTests
     private static string Servers(string entries) => $$"""{ "mcpServers": { {{entries}} } }""";
 
     private static string Auth(string body) => $$"""{ "mcpServers": { {{Ok}} }, "serverAuth": { {{body}} } }""";
+
+    private static string OAuth(string body) => Auth($$""" "providers": ["oauth"], "oauth": { {{body}} } """);
 
     private static string Acl(string acl) => $$"""{ "mcpServers": { {{Ok}} }, "serverAuth": { "acl": {{acl}} } }""";
 

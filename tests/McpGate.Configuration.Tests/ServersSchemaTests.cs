@@ -70,7 +70,13 @@ public sealed partial class ServersSchemaTests
     [InlineData("empty tools list", """{ "mcpServers": {}, "serverAuth": { "acl": { "roles": { "dev": [ { "server": "*", "access": "read", "tools": [] } ] } } } }""")]
     [InlineData("rules with roles", """{ "mcpServers": {}, "serverAuth": { "acl": { "rules": [], "roles": {} } } }""")]
     [InlineData("legacy rule without policy", """{ "mcpServers": {}, "serverAuth": { "acl": { "rules": [ { "tools": ["*"] } ] } } }""")]
-    [InlineData("unknown provider", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"] } }""")]
+    [InlineData("unknown provider", """{ "mcpServers": {}, "serverAuth": { "providers": ["jwt"] } }""")]
+    [InlineData("oauth without its section", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"] } }""")]
+    [InlineData("oauth without issuer", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"], "oauth": { "resource": "https://gate.example.com" } } }""")]
+    [InlineData("oauth issuer over plain http", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"], "oauth": { "issuer": "http://login.example.com", "resource": "https://gate.example.com" } } }""")]
+    [InlineData("oauth resource with a query", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"], "oauth": { "issuer": "https://login.example.com", "resource": "https://gate.example.com/?x=1" } } }""")]
+    [InlineData("oauth key misspelt", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"], "oauth": { "issuer": "https://login.example.com", "resource": "https://gate.example.com", "roleClaim": ["groups"] } } }""")]
+    [InlineData("oauth roleMap to a string", """{ "mcpServers": {}, "serverAuth": { "providers": ["oauth"], "oauth": { "issuer": "https://login.example.com", "resource": "https://gate.example.com", "roleMap": { "sre": "admin" } } } }""")]
     [InlineData("forwarded without trustedProxies", """{ "mcpServers": {}, "serverAuth": { "providers": ["forwarded"], "forwarded": {} } }""")]
     [InlineData("short sha256 token", """{ "mcpServers": {}, "serverAuth": { "providers": ["bearer"], "bearer": { "tokens": { "sha256:abc": "bob" } } } }""")]
     [InlineData("listen on a host name", """{ "mcpServers": {}, "gateway": { "listen": "gw.internal:8080" } }""")]
@@ -86,6 +92,8 @@ public sealed partial class ServersSchemaTests
     [InlineData("rate limit without a window", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 1 } ] } }""")]
     [InlineData("rate limit window without unit", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 1, "per": "60" } ] } }""")]
     [InlineData("rate limit of zero", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "limit": 0, "per": "1m" } ] } }""")]
+    [InlineData("telemetry prometheus as a string", """{ "mcpServers": {}, "gateway": { "telemetry": { "prometheus": "yes" } } }""")]
+    [InlineData("telemetry key typo", """{ "mcpServers": {}, "gateway": { "telemetry": { "promethus": true } } }""")]
     [InlineData("rate limit access typo", """{ "mcpServers": {}, "gateway": { "rateLimits": [ { "roles": ["dev"], "access": "writ", "limit": 1, "per": "1m" } ] } }""")]
     public void ShapeErrors_AreRefusedByLoaderAndSchema(string description, string json)
     {

@@ -67,6 +67,7 @@ internal sealed class AuditLineParser
                 {
                     var v when v.SequenceEqual("bearer"u8) => AuthSource.Bearer,
                     var v when v.SequenceEqual("forwarded"u8) => AuthSource.Forwarded,
+                    var v when v.SequenceEqual("oauth"u8) => AuthSource.OAuth,
                     var v when v.SequenceEqual("cli"u8) => AuthSource.CommandLine,
                     _ => AuthSource.Anonymous,
                 };

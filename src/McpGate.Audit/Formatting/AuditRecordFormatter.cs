@@ -48,6 +48,9 @@ public static class AuditRecordFormatter
     private static readonly JsonEncodedText s_hidden = JsonEncodedText.Encode(AuditFields.Hidden);
     private static readonly JsonEncodedText s_credentialRoles = JsonEncodedText.Encode(AuditFields.CredentialRoles);
     private static readonly JsonEncodedText s_rateLimitRule = JsonEncodedText.Encode(AuditFields.RateLimitRule);
+    private static readonly JsonEncodedText s_issuer = JsonEncodedText.Encode(AuditFields.Issuer);
+    private static readonly JsonEncodedText s_clientId = JsonEncodedText.Encode(AuditFields.ClientId);
+    private static readonly JsonEncodedText s_authError = JsonEncodedText.Encode(AuditFields.AuthError);
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -142,6 +145,9 @@ public static class AuditRecordFormatter
 
         // Added after the first 26 fields, so readers that index fields by position keep working.
         WriteString(writer, s_rateLimitRule, record.RateLimitRule);
+        WriteString(writer, s_issuer, record.Issuer);
+        WriteString(writer, s_clientId, record.ClientId);
+        WriteString(writer, s_authError, record.AuthError);
         writer.WriteEndObject();
     }
 

@@ -111,6 +111,8 @@ internal sealed class SerilogAuditLog : IAuditLog, IAuditHealth, IDisposable
 
     public bool IsFailing => Volatile.Read(ref _failing) != 0;
 
+    public int QueuedCount => Math.Max(0, Volatile.Read(ref _queued));
+
     public void Write(AuditRecord record)
     {
         if (record is null)

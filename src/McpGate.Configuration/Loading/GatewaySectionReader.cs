@@ -9,7 +9,7 @@ namespace McpGate.Configuration.Loading;
 /// <summary>The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>.</summary>
 internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
-    private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits"];
+    private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits", "telemetry"];
     private static readonly string[] s_auditKeys = ["path", "retainedFileCount", "serilog"];
     private static readonly string[] s_limitsKeys = ["maxRequestBytes"];
     private static readonly string[] s_timeoutKeys = ["connectSeconds", "activitySeconds", "discoverySeconds"];
@@ -100,6 +100,12 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             rateLimits = new RateLimitsSectionReader(Errors, Environment).Read(rateLimitsElement, rateLimitsPath);
         }
 
+        var telemetry = defaults.Telemetry;
+        if (gateway.TryGet("telemetry", out var telemetryElement, out var telemetryPath))
+        {
+            telemetry = new TelemetrySectionReader(Errors, Environment).Read(telemetryElement, telemetryPath);
+        }
+
         return new GatewaySettings
         {
             Listen = listen,
@@ -112,6 +118,7 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             ActivityTimeout = activity,
             DiscoveryTimeout = discovery,
             RateLimits = rateLimits,
+            Telemetry = telemetry,
         };
     }
 

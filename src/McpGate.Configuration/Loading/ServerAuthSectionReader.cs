@@ -7,17 +7,17 @@ using McpGate.Policy.Evaluation;
 
 namespace McpGate.Configuration.Loading;
 
-/// <summary>The <c>serverAuth</c> section: identity providers (bearer tokens, forwarded headers) and the ACL.</summary>
+/// <summary>The <c>serverAuth</c> section: identity providers (bearer tokens, forwarded headers, OAuth) and the ACL.</summary>
 internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<string, string?> environment, IReadOnlySet<string> declaredAliases)
     : SectionReader(errors, environment)
 {
     private const string Sha256Prefix = "sha256:";
 
-    private static readonly string[] s_serverAuthKeys = ["providers", "bearer", "forwarded", "acl"];
+    private static readonly string[] s_serverAuthKeys = ["providers", "bearer", "forwarded", "oauth", "acl"];
     private static readonly string[] s_bearerKeys = ["tokens"];
     private static readonly string[] s_tokenKeys = ["subject", "roles"];
     private static readonly string[] s_forwardedKeys = ["header", "groups_header", "trustedProxies"];
-    private static readonly string[] s_providerNames = ["bearer", "forwarded"];
+    private static readonly string[] s_providerNames = ["bearer", "forwarded", "oauth"];
 
     public (AuthConfig Auth, AclSpec? Acl) Read(ObjectView top)
     {
@@ -49,10 +49,19 @@ internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<strin
             forwarded = ReadForwarded(forwardedElement, forwardedPath);
         }
 
+        OAuthSettings? oauth = null;
+        var hasOAuth = section.TryGet("oauth", out var oauthElement, out var oauthPath);
+        if (hasOAuth)
+        {
+            oauth = new OAuthSectionReader(Errors, Environment).Read(oauthElement, oauthPath);
+        }
+
         CheckProviderSection(providers, AuthProviderKind.Bearer, hasBearer, providersPath, bearerPath,
             "add \"bearer\": { \"tokens\": { \"sha256:<hex>\": \"<subject>\" } } to serverAuth");
         CheckProviderSection(providers, AuthProviderKind.Forwarded, hasForwarded, providersPath, forwardedPath,
             "add \"forwarded\": { \"trustedProxies\": [\"127.0.0.1/32\"] } to serverAuth, listing the proxies allowed to assert identity");
+        CheckProviderSection(providers, AuthProviderKind.OAuth, hasOAuth, providersPath, oauthPath,
+            $"add \"oauth\": {OAuthSectionReader.Example} to serverAuth");
 
         AclSpec? acl = null;
         if (section.TryGet("acl", out var aclElement, out var aclPath))
@@ -65,6 +74,7 @@ internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<strin
             Providers = providers.AsReadOnly(),
             BearerTokens = tokens.ToArray().AsReadOnly(),
             Forwarded = providers.Contains(AuthProviderKind.Forwarded) ? forwarded : null,
+            OAuth = providers.Contains(AuthProviderKind.OAuth) ? oauth : null,
         };
         return (auth, acl);
     }
@@ -73,7 +83,7 @@ internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<strin
     {
         "oauthAs" => (
             "\"oauthAs\" (the Rust proxy's OAuth authorization server) is not supported by McpGate",
-            "remove it and authenticate callers with \"bearer\" tokens or \"forwarded\" headers from a trusted proxy"),
+            "remove it: McpGate is a resource server; configure your IdP under \"oauth\" and add \"oauth\" to providers"),
         _ => null,
     };
 
@@ -85,7 +95,12 @@ internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<strin
         string sectionPath,
         string addSectionFix)
     {
-        var name = kind == AuthProviderKind.Bearer ? "bearer" : "forwarded";
+        var name = kind switch
+        {
+            AuthProviderKind.Bearer => "bearer",
+            AuthProviderKind.Forwarded => "forwarded",
+            _ => "oauth",
+        };
         if (providers.Contains(kind) && !hasSection)
         {
             Error(providersPath, $"providers lists \"{name}\" but serverAuth.{name} is missing", addSectionFix);
@@ -121,6 +136,9 @@ internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<strin
                 case "forwarded":
                     kind = AuthProviderKind.Forwarded;
                     break;
+                case "oauth":
+                    kind = AuthProviderKind.OAuth;
+                    break;
                 case "none" when names.Count == 1:
                     // The Rust proxy's spelling of "anonymous"; the same as [].
                     continue;
@@ -128,14 +146,14 @@ internal sealed class ServerAuthSectionReader(ConfigErrorSink errors, Func<strin
                     Error(itemPath, "\"none\" (anonymous) cannot be combined with other providers", "remove \"none\"; a caller no provider accepts is refused with 401");
                     continue;
                 case "oauth_as":
-                    Error(itemPath, "the \"oauth_as\" provider is not supported by McpGate", "use \"bearer\" or \"forwarded\"");
+                    Error(itemPath, "the \"oauth_as\" provider (an authorization server in the proxy) is not supported by McpGate", "use \"oauth\": McpGate accepts tokens from your IdP as a resource server");
                     continue;
                 default:
                     var close = Suggestions.Closest(names[i], s_providerNames);
                     Error(
                         itemPath,
                         $"unknown provider \"{Shorten(names[i])}\"",
-                        close is not null ? $"did you mean \"{close}\"?" : "use \"bearer\" or \"forwarded\"");
+                        close is not null ? $"did you mean \"{close}\"?" : "use \"bearer\", \"forwarded\" or \"oauth\"");
                     continue;
             }
 

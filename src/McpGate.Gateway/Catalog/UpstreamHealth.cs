@@ -17,6 +17,9 @@ internal sealed class UpstreamHealth(TimeProvider timeProvider)
     }
 
     public UpstreamStatus? Get(string server) => _statuses.TryGetValue(server, out var status) ? status : null;
+
+    /// <summary>Every upstream checked so far, with its last status (for the availability gauge).</summary>
+    public IEnumerable<KeyValuePair<string, UpstreamStatus>> All => _statuses;
 }
 
 internal sealed record UpstreamStatus(bool Reachable, int Tools, DateTimeOffset LastChecked, string? LastError);

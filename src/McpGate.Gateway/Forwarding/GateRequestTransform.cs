@@ -29,6 +29,8 @@ internal static class GateRequestTransform
         "x-forwarded-groups",
     ];
 
+    private const string TraceParentHeader = "traceparent";
+
     public static void StripClientCredentials(IHeaderDictionary headers, AuthConfig auth)
     {
         foreach (var name in s_strippedHeaders)
@@ -55,6 +57,11 @@ internal static class GateRequestTransform
                     headers.Remove(name);
                     headers.TryAddWithoutValidation(name, value);
                 }
+
+                // The upstream always hears which trace the call is in, tracing on or off, so its own logs join the
+                // gate's audit rows by trace id. The caller's traceparent (which YARP copied) named the caller's span.
+                headers.Remove(TraceParentHeader);
+                headers.TryAddWithoutValidation(TraceParentHeader, TraceIds.TraceParent(gate.TraceId, gate.TraceFlags));
 
                 if (gate.InspectedBody is { } body)
                 {

@@ -3,6 +3,7 @@ using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Inspection;
 using McpGate.Gateway.Sessions;
+using McpGate.Gateway.Telemetry;
 using McpGate.Mcp.Buffers;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
@@ -19,7 +20,7 @@ namespace McpGate.Gateway.Forwarding;
 /// <c>notifications/tools/list_changed</c>. SSE is relayed event by event, flushed as it arrives, never buffered. What
 /// it must read (lists, tool results, batch answers) it reads only in identity encoding, and refuses otherwise.
 /// </summary>
-internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit)
+internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit, GateMetrics metrics)
 {
     // A JSON (non-SSE) response the gate must rewrite is read whole; past this it is refused rather than held.
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
@@ -217,6 +218,7 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         }
 
         audit.Post(GateAuditRecords.ListFiltered(gate, outcome.Hidden));
+        metrics.ListFiltered(gate, outcome.Hidden.Count);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using McpGate.Audit;
+using McpGate.Gateway.Authentication;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
@@ -8,6 +9,7 @@ using McpGate.Gateway.Inspection;
 using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
 using McpGate.Gateway.Stdio;
+using McpGate.Gateway.Telemetry;
 using McpGate.Mcp.Discovery;
 using McpGate.Policy.Classification;
 using McpGate.Configuration;
@@ -57,7 +59,8 @@ internal static class GatewayApplication
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         // With this category off, hosting starts no Activity and pushes no logging scope per request (nor does the
-        // upstream HttpClient start a child Activity); trace ids come from the caller's traceparent instead.
+        // upstream HttpClient start a child Activity) unless tracing listens, which only an OTLP endpoint turns on
+        // (Telemetry/GateTelemetryExtensions); otherwise trace ids come from the caller's traceparent (TraceIds).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
@@ -119,6 +122,7 @@ internal static class GatewayApplication
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback));
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<OAuthValidators>();
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());
@@ -131,11 +135,19 @@ internal static class GatewayApplication
         services.AddSingleton<RequestDecider>();
         services.AddSingleton<GateRateLimiter>();
         services.AddSingleton<GateResponseTransform>();
-        services.AddSingleton(sp => new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>()));
+        services.AddSingleton(sp =>
+        {
+            var store = new GateStateStore(config, sp.GetRequiredService<InMemoryConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GateStateStore>>());
+            var metrics = sp.GetRequiredService<GateMetrics>();
+            store.Reloaded += _ => metrics.ConfigReloaded(applied: true);
+            store.ReloadRefused += _ => metrics.ConfigReloaded(applied: false);
+            return store;
+        });
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());
         services.AddHostedService<CatalogWarmup>();
         services.AddGatewayHealthChecks();
         services.AddMcpGateAudit(config.Gateway.Audit, auditPathOverride, config.SourcePath);
+        services.AddGateTelemetry(config, listen.IsLoopback);
 
         services.AddReverseProxy()
             .LoadFromMemory(proxy.Routes, proxy.Clusters)
@@ -148,6 +160,7 @@ internal static class GatewayApplication
     public static WebApplication MapMcpGate(this WebApplication app)
     {
         app.MapGatewayEndpoints();
+        app.MapGateTelemetry();
         app.MapReverseProxy(pipeline => pipeline.UseMiddleware<McpGateMiddleware>());
         return app;
     }

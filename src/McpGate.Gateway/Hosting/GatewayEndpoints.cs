@@ -1,3 +1,4 @@
+using McpGate.Gateway.Authentication;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Inspection;
 using Microsoft.AspNetCore.Builder;
@@ -12,6 +13,7 @@ internal static class GatewayEndpoints
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGatewayHealthChecks();
+        endpoints.MapProtectedResourceMetadata();
 
         // An unknown alias names no other alias: callers learn nothing about what else stands behind the gate.
         endpoints.Map(ProxyConfigFactory.RoutePrefix + "{**rest}", WriteUnknownServerAsync).WithOrder(int.MaxValue);

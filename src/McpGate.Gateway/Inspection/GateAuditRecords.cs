@@ -18,6 +18,8 @@ internal static class GateAuditRecords
         Roles = gate.State.Config.Evaluator.EffectiveRoles(gate.Identity),
         CredentialRoles = gate.Identity.Roles,
         Auth = gate.Identity.Auth.ToWire(),
+        Issuer = gate.Identity.Issuer,
+        ClientId = gate.Identity.ClientId,
         Server = gate.Upstream.Alias,
         Method = message.Method,
         Tool = decision.TargetKind == TargetKind.Tool ? decision.Target : null,
@@ -41,12 +43,14 @@ internal static class GateAuditRecords
         Roles = gate.State.Config.Evaluator.EffectiveRoles(gate.Identity),
         CredentialRoles = gate.Identity.Roles,
         Auth = gate.Identity.Auth.ToWire(),
+        Issuer = gate.Identity.Issuer,
+        ClientId = gate.Identity.ClientId,
         Server = gate.Upstream.Alias,
         Method = message?.Method,
         Result = result,
     };
 
-    public static AuditRecord AuthFailed(string traceId, string server) => new()
+    public static AuditRecord AuthFailed(string traceId, string server, string? error = null, string? issuer = null, string? clientId = null) => new()
     {
         Timestamp = DateTimeOffset.UtcNow,
         Event = AuditEvents.AuthFailed,
@@ -54,6 +58,9 @@ internal static class GateAuditRecords
         Server = server,
         Decision = null,
         Result = AuditResults.Unauthenticated,
+        Issuer = issuer,
+        ClientId = clientId,
+        AuthError = error,
     };
 
     public static AuditRecord ListFiltered(GateRequestContext gate, IReadOnlyList<string> hidden) => new()
@@ -66,6 +73,8 @@ internal static class GateAuditRecords
         Roles = gate.State.Config.Evaluator.EffectiveRoles(gate.Identity),
         CredentialRoles = gate.Identity.Roles,
         Auth = gate.Identity.Auth.ToWire(),
+        Issuer = gate.Identity.Issuer,
+        ClientId = gate.Identity.ClientId,
         Server = gate.Upstream.Alias,
         Method = gate.Message?.Method,
         Result = AuditResults.Ok,

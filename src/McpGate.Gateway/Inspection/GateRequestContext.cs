@@ -21,6 +21,18 @@ internal sealed class GateRequestContext
 
     public required string TraceId { get; init; }
 
+    /// <summary>The caller's (or the span's) sampling flag, passed on in the upstream's <c>traceparent</c>.</summary>
+    public ActivityTraceFlags TraceFlags { get; init; }
+
+    /// <summary>The gate's span for this request; null when no tracing listener is attached (the common case).</summary>
+    public Activity? Activity { get; init; }
+
+    /// <summary>The audit result the request ended with, for its span (null while undecided).</summary>
+    public string? Result { get; set; }
+
+    /// <summary>Stopwatch ticks the forward took (YARP's hand-off until the answer was relayed); 0 when not forwarded.</summary>
+    public long UpstreamTicks { get; set; }
+
     public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>The single message being forwarded (null for GET/DELETE and forwarded batches).</summary>

@@ -1,12 +1,15 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using McpGate.Audit;
+using McpGate.Gateway.Authentication;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Hosting;
 using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Sessions;
+using McpGate.Gateway.Telemetry;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Mcp.Lists;
 using McpGate.Policy.Classification;
@@ -39,7 +42,9 @@ internal sealed class McpGateMiddleware(
     RequestDecider decider,
     GateRateLimiter rateLimiter,
     IAuditLog audit,
+    GateMetrics metrics,
     GatewayRuntime runtime,
+    OAuthValidators oauth,
     IHostApplicationLifetime lifetime)
 {
     public Task InvokeAsync(HttpContext context)
@@ -55,30 +60,64 @@ internal sealed class McpGateMiddleware(
             return GatewayEndpoints.WriteUnknownServerAsync(context);
         }
 
-        return InvokeCoreAsync(context, state, upstream);
+        // The request's span exists only when a tracing listener is attached: without one, no Activity and no
+        // state machine for it (the hosting Activity is off too, see GatewayApplication).
+        var activity = GateTracing.StartRequest(context);
+        return activity is null ? InvokeCoreAsync(context, state, upstream, null) : InvokeTracedAsync(context, state, upstream, activity);
+    }
+
+    private async Task InvokeTracedAsync(HttpContext context, GateState state, UpstreamConfig upstream, Activity activity)
+    {
+        Exception? failure = null;
+        try
+        {
+            await InvokeCoreAsync(context, state, upstream, activity);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            GateTracing.Complete(activity, context, failure);
+            activity.Dispose();
+        }
     }
 
     // Not async: each outcome hands back the task of the step that finishes the request, so the common path
     // allocates no state machine of its own.
-    private Task InvokeCoreAsync(HttpContext context, GateState state, UpstreamConfig upstream)
+    private Task InvokeCoreAsync(HttpContext context, GateState state, UpstreamConfig upstream, Activity? activity)
     {
-        var traceId = TraceIds.For(context);
+        // The span's trace when there is one (it continued the caller's), else the caller's traceparent's, else new.
+        var traceId = TraceIds.For(context, out var traceFlags);
 
-        // :: Step 3: authenticate with the provider chain.
-        var identity = Authentication.CallerAuthenticator.Authenticate(context, state.Config.Auth);
-        if (identity is null)
+        // :: Step 3: authenticate with the provider chain (awaits only to verify a new OAuth token).
+        var pending = CallerAuthenticator.AuthenticateAsync(context, state.Config.Auth, oauth, upstream.Alias);
+        return pending.IsCompletedSuccessfully
+            ? InvokeAuthenticatedAsync(context, state, upstream, traceId, pending.Result)
+            : AwaitAuthenticationAsync(context, state, upstream, traceId, pending);
+    }
+
+    private async Task AwaitAuthenticationAsync(HttpContext context, GateState state, UpstreamConfig upstream, string traceId, ValueTask<AuthOutcome> pending) =>
+        await InvokeAuthenticatedAsync(context, state, upstream, traceId, await pending);
+
+    private Task InvokeAuthenticatedAsync(HttpContext context, GateState state, UpstreamConfig upstream, string traceId, AuthOutcome outcome)
+    {
+        if (outcome.Identity is not { } identity)
         {
-            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias));
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, default, JsonRpcResponses.Unauthenticated, "unauthenticated");
+            var refused = outcome.OAuth;
+            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias, refused?.Error, refused?.Issuer, refused?.ClientId));
+            return OAuthChallenge.WriteAsync(context, state.Config.Auth, upstream.Alias, refused);
         }
 
-        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId };
+        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId, TraceFlags = traceFlags, Activity = activity };
         context.Features.Set(gate);
 
         // :: Step 4: DNS-rebinding defence.
         if (!RequestGuards.IsOriginAllowed(context.Request, state.Config.Gateway) || !RequestGuards.IsHostAllowed(context.Request, runtime.LoopbackOnly))
         {
+            gate.Result = AuditResults.InvalidRequest;
             audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
         }
@@ -87,6 +126,7 @@ internal sealed class McpGateMiddleware(
         var sessionId = context.Request.Headers[McpHeaders.SessionId].ToString();
         if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
         {
+            gate.Result = AuditResults.UnknownSession;
             audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
         }
@@ -176,6 +216,7 @@ internal sealed class McpGateMiddleware(
                 {
                     // :: Step 9: the denial is durable before the caller hears of it; the upstream never sees the call.
                     audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.CapabilityDenied, 0, null));
+                    Answered(context, gate, message, decision, decisionId, AuditResults.CapabilityDenied);
                     await JsonRpcResponses.WriteDenialAsync(context, settings, message.Id, decision, decisionId);
                     return;
                 }
@@ -184,6 +225,7 @@ internal sealed class McpGateMiddleware(
                 if (rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decision) is { } limited)
                 {
                     audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.RateLimited, 0, null, limited.Rule.Name));
+                    Answered(context, gate, message, decision, decisionId, AuditResults.RateLimited);
                     await JsonRpcResponses.WriteRateLimitedAsync(context, message.Id, decision, decisionId, limited.Rule.Name, limited.RetryAfterSeconds);
                     return;
                 }
@@ -212,12 +254,14 @@ internal sealed class McpGateMiddleware(
         var originalBody = BeginForwarding(context, gate);
         try
         {
+            var forwardedAt = Stopwatch.GetTimestamp();
             try
             {
                 await next(context);
             }
             finally
             {
+                gate.UpstreamTicks = Stopwatch.GetTimestamp() - forwardedAt;
                 context.Response.Body = originalBody;
             }
 
@@ -228,21 +272,48 @@ internal sealed class McpGateMiddleware(
         {
             // :: Step 12: audited even when forwarding ended in an exception (a stream cut off mid-response, a caller gone).
             var failed = !completed || context.Response.StatusCode >= 400 || context.GetForwarderErrorFeature() is not null;
-            if (gate.Decision is { } allowed && gate.Message is { } forwarded)
-            {
-                var result = gate.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
-                audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
-            }
-            else if (gate.Batch is { } batch)
+            if (gate.Batch is { } batch)
             {
                 // A batch is audited like the messages it holds: one row per decided element, with its own outcome.
                 foreach (var call in batch)
                 {
                     var result = call.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
                     audit.Post(GateAuditRecords.ForDecision(gate, call.Message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+                    metrics.Decided(call.Decision, call.Message.Method, result);
                 }
+
+                gate.Result = failed ? AuditResults.UpstreamError : AuditResults.Ok;
+            }
+            else if (gate.Message is { } forwarded)
+            {
+                var result = gate.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
+                if (gate.Decision is { } allowed)
+                {
+                    audit.Post(GateAuditRecords.ForDecision(gate, forwarded, allowed, gate.DecisionId!, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+                }
+
+                Answered(context, gate, forwarded, gate.Decision, gate.DecisionId, result);
             }
         }
+    }
+
+    /// <summary>
+    /// The single message a POST carried was answered (<paramref name="result"/>, an audit result): counts its decision,
+    /// if the ACL made one, records its duration, and puts both on the request's span.
+    /// </summary>
+    private void Answered(HttpContext context, GateRequestContext gate, InspectedMessage message, Decision? decision, string? decisionId, string result)
+    {
+        gate.Result = result;
+        if (decision is { } decided)
+        {
+            metrics.Decided(decided, message.Method, result);
+            if (gate.Activity is { } activity)
+            {
+                GateTracing.Decided(activity, decided, decisionId!);
+            }
+        }
+
+        metrics.Completed(context, gate, message, decision, result);
     }
 
     /// <summary>Hands the request to YARP (without the client's credentials) and answers a forwarding failure as JSON-RPC.</summary>
@@ -341,6 +412,7 @@ internal sealed class McpGateMiddleware(
                 {
                     var decisionId = DecisionIds.New();
                     audit.Write(GateAuditRecords.ForDecision(gate, message, denied, decisionId, AuditResults.CapabilityDenied, 0, null));
+                    metrics.Decided(denied, message.Method, AuditResults.CapabilityDenied);
                     if (message.Kind == JsonRpcMessageKind.Request)
                     {
                         JsonRpcResponses.WriteDenial(writer, settings, message.Id, denied, decisionId);
@@ -350,6 +422,7 @@ internal sealed class McpGateMiddleware(
                 {
                     var decisionId = DecisionIds.New();
                     audit.Write(GateAuditRecords.ForDecision(gate, message, overLimit, decisionId, AuditResults.RateLimited, 0, null, limited!.Rule.Name));
+                    metrics.Decided(overLimit, message.Method, AuditResults.RateLimited);
                     if (message.Kind == JsonRpcMessageKind.Request)
                     {
                         JsonRpcResponses.WriteRateLimited(writer, message.Id, overLimit, decisionId, limited.Rule.Name, limited.RetryAfterSeconds);
@@ -361,6 +434,7 @@ internal sealed class McpGateMiddleware(
                     {
                         // Allowed, yet not run: its row says so, so the log holds every call the caller asked for.
                         audit.Write(GateAuditRecords.ForDecision(gate, message, allowed, DecisionIds.New(), AuditResults.BatchRefused, 0, null));
+                        metrics.Decided(allowed, message.Method, AuditResults.BatchRefused);
                     }
 
                     if (message.Kind == JsonRpcMessageKind.Request)
@@ -373,6 +447,7 @@ internal sealed class McpGateMiddleware(
             writer.WriteEndArray();
         }
 
+        gate.Result = AuditResults.BatchRefused;
         audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.BatchRefused));
         if (limited is not null)
         {
@@ -415,6 +490,7 @@ internal sealed class McpGateMiddleware(
 
     private Task RejectAsync(HttpContext context, GateRequestContext gate, int statusCode, int code, string message)
     {
+        gate.Result = AuditResults.InvalidRequest;
         audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.InvalidRequest));
         return JsonRpcResponses.WriteErrorAsync(context, statusCode, default, code, message);
     }

@@ -37,6 +37,7 @@ public static class WireNames
     {
         AuthSource.Bearer => "bearer",
         AuthSource.Forwarded => "forwarded",
+        AuthSource.OAuth => "oauth",
         AuthSource.CommandLine => "cli",
         _ => "anonymous",
     };

@@ -17,7 +17,7 @@ public sealed class AuditRecordFormatterTests
         "ts", "event", "decision_id", "trace_id", "jsonrpc_id", "subject", "roles", "auth", "server", "method", "tool",
         "resource", "prompt", "decision", "result", "matched_rule", "access_kind", "grant_access",
         "classification_kind", "classification_source", "classification_confidence", "duration_ms",
-        "upstream_status", "arg_keys", "hidden", "credential_roles", "rate_limit_rule",
+        "upstream_status", "arg_keys", "hidden", "credential_roles", "rate_limit_rule", "issuer", "client_id", "auth_error",
     ];
 
     [Fact]
@@ -106,6 +106,26 @@ public sealed class AuditRecordFormatterTests
         Field(json, "arg_keys").ValueKind.Should().Be(JsonValueKind.Null);
         Field(json, "hidden").EnumerateArray().Select(e => e.GetString()).Should().Equal("delete_repo", "merge_pr");
         Field(json, "credential_roles").EnumerateArray().Select(e => e.GetString()).Should().Equal("dev");
+    }
+
+    [Fact]
+    public void Format_OAuthFields_NameTheIssuerClientAndRefusalReason()
+    {
+        var record = new AuditRecord
+        {
+            Timestamp = AuditTestData.Noon,
+            Event = AuditEvents.AuthFailed,
+            Result = AuditResults.Unauthenticated,
+            Issuer = "https://login.example.com",
+            ClientId = "claude-code",
+            AuthError = "expired",
+        };
+
+        var json = AuditTestData.Line(record);
+
+        Field(json, "issuer").GetString().Should().Be("https://login.example.com");
+        Field(json, "client_id").GetString().Should().Be("claude-code");
+        Field(json, "auth_error").GetString().Should().Be("expired");
     }
 
     [Fact]
@@ -213,7 +233,7 @@ public sealed class AuditRecordFormatterTests
 
         properties.Should().BeEquivalentTo(
             "Timestamp", "Event", "DecisionId", "TraceId", "JsonRpcId", "Subject", "Roles", "Auth", "Server", "Method",
-            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden", "CredentialRoles", "RateLimitRule");
+            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden", "CredentialRoles", "RateLimitRule", "Issuer", "ClientId", "AuthError");
     }
 
     [Fact]

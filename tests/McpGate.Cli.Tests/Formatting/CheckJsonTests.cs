@@ -10,7 +10,7 @@ public sealed class CheckJsonTests
     [
         "subject", "roles", "server", "tool", "tool_known", "decision", "matched_rule", "reason", "access_kind",
         "access_source", "grant_access", "classification_kind", "classification_source", "classification_confidence",
-        "classification_reasons", "rate_limits",
+        "classification_reasons", "rate_limits", "token",
     ];
 
     [Fact]

@@ -34,14 +34,16 @@ internal sealed class RunningGate : IAsyncDisposable
 
     public Uri McpUrl(string alias) => new(BaseUrl, "/mcp/" + alias);
 
-    public static async Task<RunningGate> StartAsync(string configJson, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="port">The port to listen on; 0 picks one. A config that names the gate's own URL (oauth's
+    /// <c>resource</c>) needs it known before the gate starts: <see cref="McpGate.Testing.UnusedLoopback.Port"/>.</param>
+    public static async Task<RunningGate> StartAsync(string configJson, Action<WebApplicationBuilder>? configure = null, int port = 0)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mcpgate-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var configPath = Path.Combine(directory, "servers.json");
         await File.WriteAllTextAsync(configPath, configJson);
         var config = ConfigLoader.Load(configPath);
-        var app = GatewayApplication.Build(config, new ListenAddress(IPAddress.Loopback, 0, IsLocalhostName: false), Path.Combine(directory, "audit", "mcpgate-.jsonl"), configure: configure);
+        var app = GatewayApplication.Build(config, new ListenAddress(IPAddress.Loopback, port, IsLocalhostName: false), Path.Combine(directory, "audit", "mcpgate-.jsonl"), configure: configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningGate(app, directory, new Uri(address));

@@ -107,12 +107,16 @@ public sealed class TypeScriptUpstream : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>One thing the upstream ran: <c>kind</c> tool / resource / prompt; <c>id</c> as the SDK read it.</summary>
+    /// <summary>
+    /// One thing the upstream ran: <c>kind</c> tool / resource / prompt; <c>id</c> as the SDK read it; the W3C
+    /// <c>traceparent</c> header of the request that ran it (null when none came).
+    /// </summary>
     public sealed record Ran(
         [property: JsonPropertyName("kind")] string Kind,
         [property: JsonPropertyName("name")] string? Name,
         [property: JsonPropertyName("uri")] string? Uri,
-        [property: JsonPropertyName("id")] System.Text.Json.JsonElement Id)
+        [property: JsonPropertyName("id")] System.Text.Json.JsonElement Id,
+        [property: JsonPropertyName("traceparent")] string? TraceParent = null)
     {
         public string Target => Name ?? Uri ?? string.Empty;
     }

@@ -3,7 +3,8 @@
 // tests put it behind the gate and compare what the gate decided with what this server read and ran.
 // Env: RESPONSE=sse|json (default sse); COMPRESS=1 (the `compression` middleware, honouring Accept-Encoding) or
 // COMPRESS=force (gzip whatever the request accepts); CACHE_SCOPE=public (tools/list results carry that cache hint).
-// Prints "listening <url>" once ready. GET /__log returns (and clears) what ran: [{kind, name|uri, id}].
+// Prints "listening <url>" once ready. GET /__log returns (and clears) what ran: [{kind, name|uri, id, traceparent}]
+// (traceparent: the W3C header the request that ran it carried, or null).
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
@@ -11,7 +12,7 @@ import compression from "compression";
 import { z } from "zod";
 
 const ran = [];
-const record = (entry, extra) => ran.push({ ...entry, id: extra.requestId });
+const record = (entry, extra) => ran.push({ ...entry, id: extra.requestId, traceparent: extra.requestInfo?.headers?.traceparent ?? null });
 
 function buildServer() {
   const server = new McpServer({ name: "ts-peer", version: "1.0.0" });

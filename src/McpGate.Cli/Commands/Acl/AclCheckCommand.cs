@@ -22,6 +22,11 @@ internal static class AclCheckCommand
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
         };
+        var token = new Option<string?>("--token")
+        {
+            Description = "An OAuth access token (JWT), @FILE or - for stdin: validated as the gate would, then decided for its identity.",
+            HelpName = "JWT|@FILE|-",
+        };
         var server = new Option<string>("--server")
         {
             Description = "Upstream alias from mcpServers (case-sensitive).",
@@ -50,14 +55,21 @@ internal static class AclCheckCommand
             "check",
             "Decide a request for a subject or roles, and say why.")
         {
-            config, subject, role, server, tool, resource, prompt, allTools, access, format, offline, timeout, toolsSnapshot,
+            config, subject, role, token, server, tool, resource, prompt, allTools, access, format, offline, timeout, toolsSnapshot,
         };
 
         command.Validators.Add(result =>
         {
-            if (result.GetResult(subject) is null && result.GetResult(role) is null)
+            if (result.GetResult(token) is not null)
             {
-                result.AddError("Give --subject NAME, --role NAME, or both.");
+                if (result.GetResult(subject) is not null || result.GetResult(role) is not null)
+                {
+                    result.AddError("--token decides for the token's own subject and roles; give it without --subject and --role.");
+                }
+            }
+            else if (result.GetResult(subject) is null && result.GetResult(role) is null)
+            {
+                result.AddError("Give --subject NAME, --role NAME, both, or --token JWT.");
             }
 
             var targets = 0;
@@ -101,6 +113,7 @@ internal static class AclCheckCommand
                 ConfigPath = parseResult.GetValue(config),
                 Subject = parseResult.GetValue(subject),
                 Roles = parseResult.GetValue(role) ?? [],
+                Token = parseResult.GetValue(token),
                 Server = parseResult.GetRequiredValue(server),
                 TargetKind = kind,
                 Target = target,
@@ -121,7 +134,7 @@ internal static class AclCheckCommand
         help.Add(
             command,
             synopsis: """
-                mcp acl check [--config PATH] (--subject NAME | --role NAME)... --server ALIAS
+                mcp acl check [--config PATH] ((--subject NAME | --role NAME)... | --token JWT|@FILE|-) --server ALIAS
                               (--tool NAME | --resource URI | --prompt NAME | --all-tools)
                               [--access read|write] [--format text|json]
                               [--offline | --tools-snapshot FILE] [--timeout SECONDS]
@@ -132,12 +145,14 @@ internal static class AclCheckCommand
                 which classifies by name and tool_acl only, or --tools-snapshot FILE, which reads the tools an
                 'mcp acl snapshot' recorded (no upstream needed). --role adds to the subject's configured roles; --role
                 without --subject checks a hypothetical identity. A tool the upstream does not list is decided as
-                unknown (write access).
+                unknown (write access). --token validates an OAuth access token with serverAuth.oauth exactly as the
+                gate would for --server (issuer, keys, audience, lifetime, scopes), prints the subject and roles it
+                resolves to and from which claims, and decides for that identity; a refused token exits 2 with the reason.
                 """,
             exitStatus: """
                 0  allowed (with --all-tools: the report ran)
                 1  denied
-                2  usage or config error, or unknown --server
+                2  usage or config error, unknown --server, or a --token the gate would refuse
                 3  the upstream's tools could not be discovered (or the snapshot does not record the server)
                 """,
             examples: """
@@ -153,6 +168,9 @@ internal static class AclCheckCommand
 
             # No network: classify by name and tool_acl only; machine-readable.
             mcp acl check --subject bob --server github --tool merge_pr --offline --format json
+
+            # What can this person's token do on github? (validated against the IdP, like the gate)
+            mcp acl check --token @token.jwt --server github --tool create_pr
 
             # In CI, with the tools recorded earlier by 'mcp acl snapshot'.
             mcp acl check --subject bob --server github --tool merge_pr --tools-snapshot tools.snapshot.json

@@ -11,6 +11,9 @@ internal sealed record AclCheckRequest
 
     public IReadOnlyList<string> Roles { get; init; } = [];
 
+    /// <summary><c>--token</c>: the token itself, <c>@FILE</c> or <c>-</c> (stdin), as given.</summary>
+    public string? Token { get; init; }
+
     public required string Server { get; init; }
 
     /// <summary>Null for <c>--all-tools</c>.</summary>

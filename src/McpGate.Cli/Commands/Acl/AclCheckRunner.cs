@@ -1,6 +1,7 @@
 using McpGate.Cli.Output;
 using McpGate.Policy.Classification;
 using McpGate.Configuration;
+using McpGate.Gateway.Authentication;
 using McpGate.Policy.Evaluation;
 using McpGate.Policy.RateLimits;
 
@@ -13,7 +14,8 @@ internal static class AclCheckRunner
     {
         var config = PolicyConfig.Load(request.ConfigPath);
         var upstream = PolicyConfig.GetServer(config, request.Server);
-        var identity = new Identity(request.Subject, request.Roles, AuthSource.CommandLine);
+        var token = request.Token is null ? null : await CheckTokenAsync(request, config, output, cancellationToken);
+        var identity = token?.Identity ?? new Identity(request.Subject, request.Roles, AuthSource.CommandLine);
         var effectiveRoles = config.Evaluator.EffectiveRoles(identity);
         var style = TerminalStyle.For(output);
 
@@ -25,7 +27,7 @@ internal static class AclCheckRunner
             {
                 var classification = ToolClassifier.ClassifyUncached(upstream.ToolAcl, tool);
                 var decision = config.Evaluator.Evaluate(identity, upstream.Alias, TargetKind.Tool, tool.Name, classification, request.Access);
-                results.Add(new CheckResult(decision, effectiveRoles, ToolKnown: true, RateLimitRules.Applying(config.Gateway.RateLimits, decision, effectiveRoles)));
+                results.Add(new CheckResult(decision, effectiveRoles, ToolKnown: true, RateLimitRules.Applying(config.Gateway.RateLimits, decision, effectiveRoles), token));
             }
 
             if (request.Json)
@@ -62,7 +64,7 @@ internal static class AclCheckRunner
         }
 
         var single = config.Evaluator.Evaluate(identity, upstream.Alias, kind, target, toolClassification, request.Access);
-        var result = new CheckResult(single, effectiveRoles, toolKnown, RateLimitRules.Applying(config.Gateway.RateLimits, single, effectiveRoles));
+        var result = new CheckResult(single, effectiveRoles, toolKnown, RateLimitRules.Applying(config.Gateway.RateLimits, single, effectiveRoles), token);
         if (request.Json)
         {
             CheckJson.WriteObject(output, result);
@@ -73,6 +75,67 @@ internal static class AclCheckRunner
         }
 
         return single.IsAllowed ? ExitCodes.Success : ExitCodes.Denied;
+    }
+
+    /// <summary>
+    /// <c>--token</c>: the gate's own validation for <c>--server</c>. A token the gate would refuse ends the check with
+    /// exit 2 and the reason; one without a required scope is a denial (the gate answers 403), exit 1.
+    /// </summary>
+    private static async Task<OAuthTokenReport> CheckTokenAsync(AclCheckRequest request, GateConfig config, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (config.Auth.OAuth is not { } settings)
+        {
+            throw new CommandFailedException(
+                ExitCodes.Usage,
+                $"mcp: --token needs serverAuth.oauth in {config.SourcePath}: the gate accepts no OAuth tokens without it (docs/oauth.md)");
+        }
+
+        var token = ReadToken(request.Token!);
+        var report = await OAuthTokenCheck.ValidateAsync(settings, token, request.Server, cancellationToken);
+        if (report.InsufficientScope)
+        {
+            throw new CommandFailedException(
+                ExitCodes.Denied,
+                $"mcp: the gate would answer 403 insufficient_scope: the token lacks a required scope ({string.Join(' ', settings.RequiredScopes)})");
+        }
+
+        if (report.Identity is null)
+        {
+            throw new CommandFailedException(
+                ExitCodes.Usage,
+                $"mcp: the gate would refuse this token on /mcp/{request.Server}: {report.Error} (docs/oauth.md, \"Failure reasons\")");
+        }
+
+        if (!request.Json)
+        {
+            CheckText.WriteToken(output, report);
+        }
+
+        return report;
+    }
+
+    private static string ReadToken(string value)
+    {
+        var text = value switch
+        {
+            "-" => Console.In.ReadToEnd(),
+            _ when value.StartsWith('@') => ReadTokenFile(value[1..]),
+            _ => value,
+        };
+        text = text.Trim();
+        return text.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? text["Bearer ".Length..].Trim() : text;
+    }
+
+    private static string ReadTokenFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(ExitCodes.Usage, $"mcp: cannot read the token file {Path.GetFullPath(path)}: {ex.Message}");
+        }
     }
 
     private static async Task<IReadOnlyList<ToolDescriptor>> DiscoverOrFailAsync(

@@ -47,6 +47,34 @@ internal static class CheckJson
         JsonOutput.WriteNumberOrNull(writer, "classification_confidence", classification?.Confidence);
         JsonOutput.WriteStringArrayOrNull(writer, "classification_reasons", classification?.Reasons);
         WriteRateLimits(writer, result);
+        WriteToken(writer, result);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Added last (additively, issue 16): with <c>--token</c>, what the token resolved to; null otherwise.</summary>
+    private static void WriteToken(Utf8JsonWriter writer, CheckResult result)
+    {
+        if (result.Token is not { } token)
+        {
+            writer.WriteNull("token");
+            return;
+        }
+
+        writer.WriteStartObject("token");
+        writer.WriteString("subject_claim", token.SubjectClaim);
+        writer.WriteString("issuer", token.Issuer);
+        writer.WriteString("client_id", token.ClientId);
+        writer.WriteStartArray("roles");
+        foreach (var origin in token.Roles)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", origin.Role);
+            writer.WriteString("claim", origin.Claim);
+            writer.WriteString("value", origin.Value);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

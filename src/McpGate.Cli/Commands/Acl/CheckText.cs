@@ -40,6 +40,20 @@ internal static class CheckText
         }
     }
 
+    /// <summary>
+    /// <c>--token</c>: what the token resolved to, before the decision, e.g.
+    /// <c>token  valid: subject alice (claim email), roles admin (groups: sre), issued by https://… to claude-code</c>.
+    /// </summary>
+    public static void WriteToken(TextWriter output, Gateway.Authentication.OAuthTokenReport report)
+    {
+        var roles = report.Roles.Count == 0
+            ? "no roles"
+            : "roles " + string.Join(", ", report.Roles.Select(r => r.Role == r.Value ? $"{r.Role} ({r.Claim})" : $"{r.Role} ({r.Claim}: {r.Value})"));
+        output.WriteLine(
+            $"token  valid: subject {report.Identity!.Subject} (claim {report.SubjectClaim}), {roles}, " +
+            $"issued by {report.Issuer ?? "?"}{(report.ClientId is null ? string.Empty : " to " + report.ClientId)}");
+    }
+
     public static void WriteTable(
         TextWriter output, TerminalStyle style, Identity identity, IReadOnlyList<string> effectiveRoles, string server, IReadOnlyList<CheckResult> results)
     {

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace McpGate.Testing;
+
+/// <summary>
+/// A real OpenID provider (oidc-provider, OpenID Certified) on loopback: tests/peers/idp/idp.mjs, installed by the
+/// tests from its committed lock file. The tests make its RSA signing keys, so they can also sign tokens a real IdP
+/// never issues (expired, another issuer, tampered) with the IdP's own key, and rotate keys: <see cref="RotateKeyAsync"/>
+/// restarts it on the same port with a new key first, as an IdP does when it rolls its signing key.
+/// </summary>
+public sealed class IdpPeer : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly List<IdpKey> _keys = [];
+    private Process? _process;
+
+    private IdpPeer(int port)
+    {
+        Port = port;
+        Issuer = $"http://127.0.0.1:{port}";
+    }
+
+    public static string Directory { get; } = Path.Combine(RepositoryFiles.Root, "tests", "peers", "idp");
+
+    public int Port { get; }
+
+    /// <summary>The issuer, without a trailing slash (the <c>iss</c> of its tokens).</summary>
+    public string Issuer { get; }
+
+    /// <summary>The key that signs now.</summary>
+    public IdpKey SigningKey => _keys[0];
+
+    public static async Task<IdpPeer> StartAsync()
+    {
+        await NodePeers.EnsureInstalledAsync(Directory, "oidc-provider");
+        var idp = new IdpPeer(UnusedLoopback.Port());
+        idp._keys.Add(IdpKey.Create("key-1"));
+        await idp.StartProcessAsync();
+        return idp;
+    }
+
+    /// <summary>A new signing key, published first; the old keys stay published so tokens already issued stay valid.</summary>
+    public async Task RotateKeyAsync()
+    {
+        await StopProcessAsync();
+        _keys.Insert(0, IdpKey.Create($"key-{_keys.Count + 1}"));
+        await StartProcessAsync();
+    }
+
+    /// <summary>A JWT access token for <paramref name="resource"/> by the client credentials grant (RFC 8707 resource indicator).</summary>
+    public async Task<string> ClientCredentialsTokenAsync(string clientId, string resource, string? scope = "mcp")
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientId.Replace("-bot", "-secret", StringComparison.Ordinal),
+            ["resource"] = resource,
+        };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+
+        using var response = await _http.PostAsync(new Uri(Issuer + "/token"), new FormUrlEncodedContent(form));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"the IdP refused the token request ({(int)response.StatusCode}): {body}");
+        }
+
+        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopProcessAsync();
+        _http.Dispose();
+        foreach (var key in _keys)
+        {
+            key.Rsa.Dispose();
+        }
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var start = new ProcessStartInfo("node", "idp.mjs")
+        {
+            WorkingDirectory = Directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["IDP_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["IDP_JWKS"] = new JsonObject { ["keys"] = new JsonArray([.. _keys.Select(k => k.ToPrivateJwk())]) }.ToJsonString();
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"idp.mjs did not start: {line}");
+            }
+
+            _process = process;
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    private async Task StopProcessAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+}
+
+/// <summary>An RSA signing key of the <see cref="IdpPeer"/> and its <c>kid</c>.</summary>
+public sealed record IdpKey(string KeyId, RSA Rsa)
+{
+    public static IdpKey Create(string keyId) => new(keyId, RSA.Create(2048));
+
+    /// <summary>The public key as the IdP's JWKS publishes it, PEM-encoded: what an alg-confusion attacker has.</summary>
+    public string PublicKeyPem => Rsa.ExportSubjectPublicKeyInfoPem();
+
+    internal JsonObject ToPrivateJwk()
+    {
+        var p = Rsa.ExportParameters(includePrivateParameters: true);
+        return new JsonObject
+        {
+            ["kty"] = "RSA",
+            ["kid"] = KeyId,
+            ["alg"] = "RS256",
+            ["use"] = "sig",
+            ["n"] = B64(p.Modulus!),
+            ["e"] = B64(p.Exponent!),
+            ["d"] = B64(p.D!),
+            ["p"] = B64(p.P!),
+            ["q"] = B64(p.Q!),
+            ["dp"] = B64(p.DP!),
+            ["dq"] = B64(p.DQ!),
+            ["qi"] = B64(p.InverseQ!),
+        };
+    }
+
+    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
