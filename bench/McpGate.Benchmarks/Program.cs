@@ -14,6 +14,7 @@ using McpGate.Benchmarks.Decisions;
 using McpGate.Benchmarks.Inspection;
 using McpGate.Benchmarks.Lists;
 using McpGate.Benchmarks.Replay;
+using McpGate.Benchmarks.Sessions;
 using Perfolizer.Horology;
 
 // McpGate.Benchmarks [--quick] [--out FILE] [--artifacts DIR] [--filter GLOB]...
@@ -89,6 +90,7 @@ Type[] types =
     typeof(InspectionBenchmarks),
     typeof(ListFilterBenchmarks),
     typeof(AuditLineBenchmarks),
+    typeof(SessionSealerBenchmarks),
 ];
 var summaries = BenchmarkRunner.Run(types, config);
 var results = MicroReport.Collect(summaries, out var failures);

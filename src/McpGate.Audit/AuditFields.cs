@@ -46,13 +46,16 @@ public static class AuditFields
     /// <summary>Issue 16: for <c>auth.failed</c>, why the presented credential was refused (<c>expired</c>, <c>audience</c>, …).</summary>
     public const string AuthError = "auth_error";
 
+    /// <summary>Issue 19: the replica that wrote the line.</summary>
+    public const string GateInstance = "gate_instance";
+
     /// <summary>Every field, in line order.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Ts, Event, DecisionId, TraceId, JsonRpcId, Subject, Roles, Auth, Server, Method, Tool, Resource, Prompt,
         Decision, Result, MatchedRule, AccessKind, GrantAccess, ClassificationKind, ClassificationSource,
         ClassificationConfidence, DurationMs, UpstreamStatus, ArgKeys, Hidden, CredentialRoles,
-        RateLimitRule, Issuer, ClientId, AuthError,
+        RateLimitRule, Issuer, ClientId, AuthError, GateInstance,
     ];
 
     public static bool IsKnown(string name)

@@ -90,4 +90,8 @@ public sealed class AuditRecord
 
     /// <summary>For <c>auth.failed</c>: the reason code of the refused credential (docs/oauth.md, "Failure reasons").</summary>
     public string? AuthError { get; init; }
+
+    /// <summary>The replica that wrote the line (<c>MCPGATE_INSTANCE</c>, else host name and process id), so several
+    /// replicas' files read as one log still say where each call went.</summary>
+    public string? GateInstance { get; init; }
 }

@@ -44,6 +44,20 @@ public sealed class GatewaySettings
 
     /// <summary><c>gateway.telemetry</c>: the Prometheus endpoint (OTLP follows the standard environment variables).</summary>
     public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Default;
+
+    /// <summary><c>gateway.sessions</c>: how session ids are sealed.</summary>
+    public SessionSettings Sessions { get; init; } = new();
+
+    /// <summary><c>gateway.redis</c>: a StackExchange.Redis connection string the replicas share (the session key
+    /// ring unless <see cref="SessionSettings.KeyRing"/> names a directory, and the rate-limit buckets); null for none.</summary>
+    public string? Redis { get; init; }
+}
+
+public sealed class SessionSettings
+{
+    /// <summary><c>gateway.sessions.keyRing</c>: a directory holding the Data Protection key ring every replica reads
+    /// (relative to the config file); null for Redis (with <see cref="GatewaySettings.Redis"/>) or keys of this process only.</summary>
+    public string? KeyRing { get; init; }
 }
 
 public sealed class AuditSettings

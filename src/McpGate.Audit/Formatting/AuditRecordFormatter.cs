@@ -51,6 +51,7 @@ public static class AuditRecordFormatter
     private static readonly JsonEncodedText s_issuer = JsonEncodedText.Encode(AuditFields.Issuer);
     private static readonly JsonEncodedText s_clientId = JsonEncodedText.Encode(AuditFields.ClientId);
     private static readonly JsonEncodedText s_authError = JsonEncodedText.Encode(AuditFields.AuthError);
+    private static readonly JsonEncodedText s_gateInstance = JsonEncodedText.Encode(AuditFields.GateInstance);
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -148,6 +149,7 @@ public static class AuditRecordFormatter
         WriteString(writer, s_issuer, record.Issuer);
         WriteString(writer, s_clientId, record.ClientId);
         WriteString(writer, s_authError, record.AuthError);
+        WriteString(writer, s_gateInstance, record.GateInstance);
         writer.WriteEndObject();
     }
 

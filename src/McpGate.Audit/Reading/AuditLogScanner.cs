@@ -1,9 +1,7 @@
-using System.Buffers;
-
 namespace McpGate.Audit.Reading;
 
 /// <summary>Feeds an audit log, line by line, to an <see cref="IAuditLineConsumer"/> (the alert rules, or any other
-/// reader of the trail).</summary>
+/// reader of the trail). Several files (several replicas', several days) are fed as one log in time order.</summary>
 public static class AuditLogScanner
 {
     /// <summary>A line longer than this is not an audit line (they are well under a few KiB); it is skipped as
@@ -26,114 +24,49 @@ public static class AuditLogScanner
             return new ScanSummary(1, 0, []);
         }
 
-        var read = 0;
         var skipped = 0;
-        var unreadable = new List<string>();
         var oldest = consumer.NotBefore is { } notBefore ? notBefore - s_modifiedSlack : DateTimeOffset.MinValue;
+        var files = new List<string>(source.Files.Count);
         foreach (var file in source.Files)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            if (oldest != DateTimeOffset.MinValue && File.Exists(file) && File.GetLastWriteTimeUtc(file) < oldest.UtcDateTime)
             {
-                if (oldest != DateTimeOffset.MinValue && File.GetLastWriteTimeUtc(file) < oldest.UtcDateTime)
-                {
-                    skipped++;
-                    continue;
-                }
-
-                // The gate may be appending to today's file right now.
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-                ScanStream(stream, file, consumer, cancellationToken);
-                read++;
+                skipped++;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            else
             {
-                // Retention may delete a file between listing and opening; anything else is reported.
-                if (File.Exists(file))
-                {
-                    unreadable.Add($"{file}: {ex.Message}");
-                }
+                files.Add(file);
             }
         }
 
-        return new ScanSummary(read, skipped, unreadable);
+        // Several replicas' files (or one replica's days) are one log: read side by side, in time order.
+        using var merge = new AuditLogMerge(files, cancellationToken);
+        while (merge.Next(cancellationToken) is { } reader)
+        {
+            Deliver(reader, consumer);
+        }
+
+        return new ScanSummary(merge.FilesRead, skipped, merge.Unreadable);
     }
 
     public static void ScanStream(Stream stream, string sourceName, IAuditLineConsumer consumer, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        using var reader = new AuditLineReader(stream, sourceName);
+        while (reader.Read(cancellationToken))
         {
-            var filled = 0;
-            var lineNumber = 0L;
-            var discarding = false;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (filled == buffer.Length)
-                {
-                    if (buffer.Length >= MaxLineBytes)
-                    {
-                        // An over-long line: drop what we have and skip to its end.
-                        if (!discarding)
-                        {
-                            lineNumber++;
-                            consumer.AddOversizedLine(sourceName, lineNumber);
-                        }
-
-                        discarding = true;
-                        filled = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, filled).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-
-                var count = stream.Read(buffer, filled, buffer.Length - filled);
-                if (count == 0)
-                {
-                    if (filled > 0 && !discarding)
-                    {
-                        // The last line has no line break: the gate is writing it, or it was torn.
-                        lineNumber++;
-                        consumer.Add(buffer.AsSpan(0, filled), sourceName, lineNumber);
-                    }
-
-                    return;
-                }
-
-                var start = 0;
-                var end = filled + count;
-                var newline = buffer.AsSpan(filled, count).IndexOf((byte)'\n');
-                var at = newline < 0 ? -1 : filled + newline;
-                while (at >= 0)
-                {
-                    if (!discarding)
-                    {
-                        // CRLF files (an editor, a Windows collector) read the same as LF ones: every consumer sees a
-                        // line without its ending.
-                        lineNumber++;
-                        var line = buffer.AsSpan(start, at - start);
-                        consumer.Add(line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line, sourceName, lineNumber);
-                    }
-
-                    discarding = false;
-                    start = at + 1;
-                    var next = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-                    at = next < 0 ? -1 : start + next;
-                }
-
-                filled = end - start;
-                buffer.AsSpan(start, filled).CopyTo(buffer);
-            }
+            Deliver(reader, consumer);
         }
-        finally
+    }
+
+    private static void Deliver(AuditLineReader reader, IAuditLineConsumer consumer)
+    {
+        if (reader.Oversized)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            consumer.AddOversizedLine(reader.Source, reader.LineNumber);
+        }
+        else
+        {
+            consumer.Add(reader.Line, reader.Source, reader.LineNumber);
         }
     }
 }

@@ -2,7 +2,7 @@ namespace McpGate.Audit.Reading;
 
 /// <summary>
 /// What <see cref="AuditLogScanner"/> feeds, one line at a time: the alert rules (<c>mcp audit alerts</c>), or any
-/// other reader of the trail. Lines arrive in file order, oldest file first, each without its line break.
+/// other reader of the trail. Lines arrive in time order (several files are merged on <c>ts</c>), each without its line break.
 /// </summary>
 public interface IAuditLineConsumer
 {

@@ -9,7 +9,8 @@ namespace McpGate.Configuration.Loading;
 /// <summary>The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>.</summary>
 internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
-    private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits", "telemetry"];
+    private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits", "telemetry", "sessions", "redis"];
+    private static readonly string[] s_sessionsKeys = ["keyRing"];
     private static readonly string[] s_auditKeys = ["path", "retainedFileCount", "serilog"];
     private static readonly string[] s_limitsKeys = ["maxRequestBytes"];
     private static readonly string[] s_timeoutKeys = ["connectSeconds", "activitySeconds", "discoverySeconds"];
@@ -106,6 +107,18 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             telemetry = new TelemetrySectionReader(Errors, Environment).Read(telemetryElement, telemetryPath);
         }
 
+        var sessions = defaults.Sessions;
+        if (gateway.TryGet("sessions", out var sessionsElement, out var sessionsPath))
+        {
+            sessions = ReadSessions(sessionsElement, sessionsPath, sessions);
+        }
+
+        var redis = defaults.Redis;
+        if (gateway.TryGet("redis", out var redisElement, out var redisPath))
+        {
+            redis = String(redisElement, redisPath, "give a StackExchange.Redis connection string, e.g. \"127.0.0.1:6379\" or \"${REDIS}\"") ?? redis;
+        }
+
         return new GatewaySettings
         {
             Listen = listen,
@@ -119,7 +132,21 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             DiscoveryTimeout = discovery,
             RateLimits = rateLimits,
             Telemetry = telemetry,
+            Sessions = sessions,
+            Redis = redis,
         };
+    }
+
+    private SessionSettings ReadSessions(JsonElement element, string path, SessionSettings defaults)
+    {
+        var sessions = Object(element, path, s_sessionsKeys, "write { \"keyRing\": \"/var/lib/mcpgate/keys\" }");
+        if (sessions is null || !sessions.TryGet("keyRing", out var keyRingElement, out var keyRingPath))
+        {
+            return defaults;
+        }
+
+        var keyRing = String(keyRingElement, keyRingPath, "give a directory every replica mounts, e.g. \"/var/lib/mcpgate/keys\"");
+        return keyRing is null ? defaults : new SessionSettings { KeyRing = keyRing };
     }
 
     private ListenAddress? ReadListen(JsonElement element, string path)

@@ -16,6 +16,9 @@ namespace McpGate.Gateway.Configuration;
 /// </summary>
 internal sealed class GateStateStore : IHostedService, IDisposable
 {
+    /// <summary>The symlink a Kubernetes ConfigMap (or Secret) volume swaps atomically on every update.</summary>
+    internal const string KubernetesDataLink = "..data";
+
     private static readonly TimeSpan s_debounce = TimeSpan.FromMilliseconds(200);
 
     private readonly InMemoryConfigProvider _proxyConfig;
@@ -68,8 +71,12 @@ internal sealed class GateStateStore : IHostedService, IDisposable
             _debounceTimer = _timeProvider.CreateTimer(static state => ((GateStateStore)state!).Reload(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
             // Editors save by write-in-place, by rename-over or by delete-and-create: each fires the token, often
-            // several times; the debounce turns a burst into one reload of the finished file.
-            _changeRegistration = ChangeToken.OnChange(() => _files.Watch(fileName), () => _debounceTimer?.Change(s_debounce, Timeout.InfiniteTimeSpan));
+            // several times; the debounce turns a burst into one reload of the finished file. A Kubernetes ConfigMap
+            // volume changes none of those: servers.json is a symlink to ..data/servers.json, and an update renames a
+            // new ..data symlink over the old one, so the watch on ..data is what sees it (docs/deploy.md).
+            _changeRegistration = ChangeToken.OnChange(
+                () => new CompositeChangeToken([_files.Watch(fileName), _files.Watch(KubernetesDataLink)]),
+                () => _debounceTimer?.Change(s_debounce, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;

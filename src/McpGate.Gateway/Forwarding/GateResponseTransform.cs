@@ -20,7 +20,7 @@ namespace McpGate.Gateway.Forwarding;
 /// <c>notifications/tools/list_changed</c>. SSE is relayed event by event, flushed as it arrives, never buffered. What
 /// it must read (lists, tool results, batch answers) it reads only in identity encoding, and refuses otherwise.
 /// </summary>
-internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit, GateMetrics metrics)
+internal sealed class GateResponseTransform(SessionSealer sessions, ToolCatalog catalog, ToolClassifier classifier, IAuditLog audit, GateMetrics metrics)
 {
     // A JSON (non-SSE) response the gate must rewrite is read whole; past this it is refused rather than held.
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
@@ -34,16 +34,25 @@ internal sealed class GateResponseTransform(SessionRegistry sessions, ToolCatalo
         }
 
         var method = gate.Message?.Method;
-        if (method == McpMethods.Initialize && response.IsSuccessStatusCode
-            && response.Headers.TryGetValues(McpHeaders.SessionId, out var ids) && ids.FirstOrDefault() is { Length: > 0 } sessionId)
+        if (response.Headers.TryGetValues(McpHeaders.SessionId, out var ids))
         {
-            sessions.Bind(gate.Upstream.Alias, sessionId, gate.Identity.Subject);
+            // YARP has copied the upstream's id to the client's response; the client gets it sealed to its subject
+            // instead (an upstream id the client could present bare would bind to no one).
+            http.Response.Headers.Remove(McpHeaders.SessionId);
+            if (method == McpMethods.Initialize && response.IsSuccessStatusCode && ids.FirstOrDefault() is { Length: > 0 } sessionId)
+            {
+                http.Response.Headers[McpHeaders.SessionId] = sessions.Seal(SealedSession.For(gate.Upstream.Alias, sessionId, gate.Identity));
+            }
+            else if (gate.SealedSessionId is { } presented)
+            {
+                http.Response.Headers[McpHeaders.SessionId] = presented;
+            }
         }
-        else if (HttpMethods.IsDelete(http.Request.Method) && response.IsSuccessStatusCode
-            && http.Request.Headers[McpHeaders.SessionId].ToString() is { Length: > 0 } endedSession)
+
+        if (HttpMethods.IsDelete(http.Request.Method) && response.IsSuccessStatusCode && gate.SealedSessionId is { } endedSession)
         {
-            // Unbound before the client hears the DELETE succeeded, so the id is dead the moment it thinks so.
-            sessions.Remove(gate.Upstream.Alias, endedSession);
+            // Ended before the client hears the DELETE succeeded, so the id is dead here the moment it thinks so.
+            sessions.End(endedSession);
         }
 
         gate.UpstreamStatus = (int)response.StatusCode;

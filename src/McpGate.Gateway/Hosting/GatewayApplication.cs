@@ -120,9 +120,15 @@ internal static class GatewayApplication
     {
         var proxy = ProxyConfigFactory.Create(config);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback));
-        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton(new GatewayRuntime(listen.ToString(), listen.IsLoopback, GatewayRuntime.InstanceName(Environment.GetEnvironmentVariable)));
+        services.AddSessionSealing(config.Gateway);
         services.AddSingleton<OAuthValidators>();
+        if (config.Gateway.Redis is { } redis)
+        {
+            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => RedisConnection.Connect(redis));
+            services.AddSingleton<RedisRateLimits>();
+        }
+
         services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<ToolClassifier>();
         services.AddSingleton(_ => new ToolDiscoveryClient());

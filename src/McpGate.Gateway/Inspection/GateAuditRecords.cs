@@ -31,6 +31,7 @@ internal static class GateAuditRecords
         UpstreamStatus = upstreamStatus,
         ArgKeys = decision.TargetKind == TargetKind.Tool ? message.ArgumentKeys : null,
         RateLimitRule = rateLimitRule,
+        GateInstance = gate.Instance,
     };
 
     public static AuditRecord Rejected(GateRequestContext gate, InspectedMessage? message, string result) => new()
@@ -48,9 +49,10 @@ internal static class GateAuditRecords
         Server = gate.Upstream.Alias,
         Method = message?.Method,
         Result = result,
+        GateInstance = gate.Instance,
     };
 
-    public static AuditRecord AuthFailed(string traceId, string server, string? error = null, string? issuer = null, string? clientId = null) => new()
+    public static AuditRecord AuthFailed(string traceId, string server, string instance, string? error = null, string? issuer = null, string? clientId = null) => new()
     {
         Timestamp = DateTimeOffset.UtcNow,
         Event = AuditEvents.AuthFailed,
@@ -61,6 +63,7 @@ internal static class GateAuditRecords
         Issuer = issuer,
         ClientId = clientId,
         AuthError = error,
+        GateInstance = instance,
     };
 
     public static AuditRecord ListFiltered(GateRequestContext gate, IReadOnlyList<string> hidden) => new()
@@ -80,6 +83,7 @@ internal static class GateAuditRecords
         Result = AuditResults.Ok,
         DurationMs = gate.ElapsedMilliseconds,
         Hidden = hidden,
+        GateInstance = gate.Instance,
     };
 
     private static string EventFor(TargetKind kind) => kind switch

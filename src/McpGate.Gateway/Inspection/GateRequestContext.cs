@@ -33,6 +33,12 @@ internal sealed class GateRequestContext
     /// <summary>Stopwatch ticks the forward took (YARP's hand-off until the answer was relayed); 0 when not forwarded.</summary>
     public long UpstreamTicks { get; set; }
 
+    /// <summary>This replica's name, for the audit's <c>gate_instance</c>.</summary>
+    public required string Instance { get; init; }
+
+    /// <summary>The <c>Mcp-Session-Id</c> the client sent, as sealed by the gate; the request now carries the upstream's.</summary>
+    public string? SealedSessionId { get; set; }
+
     public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>The single message being forwarded (null for GET/DELETE and forwarded batches).</summary>

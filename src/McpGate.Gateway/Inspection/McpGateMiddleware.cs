@@ -38,7 +38,7 @@ namespace McpGate.Gateway.Inspection;
 internal sealed class McpGateMiddleware(
     RequestDelegate next,
     GateStateStore store,
-    SessionRegistry sessions,
+    SessionSealer sessions,
     RequestDecider decider,
     GateRateLimiter rateLimiter,
     IAuditLog audit,
@@ -95,23 +95,25 @@ internal sealed class McpGateMiddleware(
         // :: Step 3: authenticate with the provider chain (awaits only to verify a new OAuth token).
         var pending = CallerAuthenticator.AuthenticateAsync(context, state.Config.Auth, oauth, upstream.Alias);
         return pending.IsCompletedSuccessfully
-            ? InvokeAuthenticatedAsync(context, state, upstream, traceId, pending.Result)
-            : AwaitAuthenticationAsync(context, state, upstream, traceId, pending);
+            ? InvokeAuthenticatedAsync(context, state, upstream, traceId, traceFlags, activity, pending.Result)
+            : AwaitAuthenticationAsync(context, state, upstream, traceId, traceFlags, activity, pending);
     }
 
-    private async Task AwaitAuthenticationAsync(HttpContext context, GateState state, UpstreamConfig upstream, string traceId, ValueTask<AuthOutcome> pending) =>
-        await InvokeAuthenticatedAsync(context, state, upstream, traceId, await pending);
+    private async Task AwaitAuthenticationAsync(
+        HttpContext context, GateState state, UpstreamConfig upstream, string traceId, ActivityTraceFlags traceFlags, Activity? activity, ValueTask<AuthOutcome> pending) =>
+        await InvokeAuthenticatedAsync(context, state, upstream, traceId, traceFlags, activity, await pending);
 
-    private Task InvokeAuthenticatedAsync(HttpContext context, GateState state, UpstreamConfig upstream, string traceId, AuthOutcome outcome)
+    private Task InvokeAuthenticatedAsync(
+        HttpContext context, GateState state, UpstreamConfig upstream, string traceId, ActivityTraceFlags traceFlags, Activity? activity, AuthOutcome outcome)
     {
         if (outcome.Identity is not { } identity)
         {
             var refused = outcome.OAuth;
-            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias, refused?.Error, refused?.Issuer, refused?.ClientId));
+            audit.Write(GateAuditRecords.AuthFailed(traceId, upstream.Alias, runtime.Instance, refused?.Error, refused?.Issuer, refused?.ClientId));
             return OAuthChallenge.WriteAsync(context, state.Config.Auth, upstream.Alias, refused);
         }
 
-        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId, TraceFlags = traceFlags, Activity = activity };
+        var gate = new GateRequestContext { State = state, Upstream = upstream, Identity = identity, TraceId = traceId, TraceFlags = traceFlags, Activity = activity, Instance = runtime.Instance };
         context.Features.Set(gate);
 
         // :: Step 4: DNS-rebinding defence.
@@ -122,13 +124,21 @@ internal sealed class McpGateMiddleware(
             return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, default, JsonRpcResponses.InvalidRequest, "forbidden_origin");
         }
 
-        // :: Step 5: a session id must be one this subject created through the gate.
-        var sessionId = context.Request.Headers[McpHeaders.SessionId].ToString();
-        if (sessionId.Length > 0 && !sessions.IsBoundTo(upstream.Alias, sessionId, identity.Subject))
+        // :: Step 5: a session id must be one the gate sealed for this upstream and this subject; the upstream is
+        // given its own id back, never the sealed one.
+        var sessionIds = context.Request.Headers[McpHeaders.SessionId];
+        if (sessionIds.Count > 0)
         {
-            gate.Result = AuditResults.UnknownSession;
-            audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
-            return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
+            var sealedId = sessionIds.Count == 1 ? sessionIds[0] : null;
+            if (sealedId is not { Length: > 0 } || sessions.Open(sealedId) is not { } session || !session.IsBoundTo(upstream.Alias, identity))
+            {
+                gate.Result = AuditResults.UnknownSession;
+                audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.UnknownSession));
+                return JsonRpcResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, default, JsonRpcResponses.SessionNotFound, "Session not found");
+            }
+
+            gate.SealedSessionId = sealedId;
+            context.Request.Headers[McpHeaders.SessionId] = session.UpstreamSessionId;
         }
 
         if (HttpMethods.IsPost(context.Request.Method))
@@ -222,7 +232,7 @@ internal sealed class McpGateMiddleware(
                 }
 
                 // Allowed, so now it counts against gateway.rateLimits: a denied call consumed no budget.
-                if (rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decision) is { } limited)
+                if (await rateLimiter.TryAcquireAsync(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decision) is { } limited)
                 {
                     audit.Write(GateAuditRecords.ForDecision(gate, message, decision, decisionId, AuditResults.RateLimited, 0, null, limited.Rule.Name));
                     Answered(context, gate, message, decision, decisionId, AuditResults.RateLimited);
@@ -380,7 +390,7 @@ internal sealed class McpGateMiddleware(
         RateLimitRefusal? limited = null;
         for (var i = 0; mayForward && i < messages.Count; i++)
         {
-            if (decisions[i] is { } decided && rateLimiter.TryAcquire(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decided) is { } refusal)
+            if (decisions[i] is { } decided && await rateLimiter.TryAcquireAsync(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decided) is { } refusal)
             {
                 (limitedIndex, limited, mayForward) = (i, refusal, false);
             }

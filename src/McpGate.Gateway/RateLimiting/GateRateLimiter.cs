@@ -10,12 +10,57 @@ namespace McpGate.Gateway.RateLimiting;
 /// atomically), refilled in full every window by a timer of the <see cref="TimeProvider"/>, so tests drive it. The
 /// refill is "a new, full bucket" rather than <see cref="ReplenishingRateLimiter.TryReplenish"/> or a
 /// <see cref="PartitionedRateLimiter"/>: both measure elapsed time with <c>Stopwatch</c>, which no
-/// <see cref="TimeProvider"/> drives. A reload keeps the buckets of unchanged rules and drops the others.
+/// <see cref="TimeProvider"/> drives. A reload keeps the buckets of unchanged rules and drops the others. With
+/// <c>gateway.redis</c> the counting is <see cref="RedisRateLimits"/>', shared by the replicas; these buckets then only
+/// stand in while Redis cannot be reached.
 /// </summary>
-internal sealed class GateRateLimiter(TimeProvider timeProvider) : IDisposable
+internal sealed class GateRateLimiter(TimeProvider timeProvider, RedisRateLimits? shared = null) : IDisposable
 {
     private readonly Lock _swap = new();
     private RuleSet _current = RuleSet.Empty;
+
+    /// <summary>
+    /// <see cref="TryAcquire"/>, counted in Redis when <c>gateway.redis</c> is set (and locally while Redis is away).
+    /// Completes synchronously without Redis.
+    /// </summary>
+    public ValueTask<RateLimitRefusal?> TryAcquireAsync(IReadOnlyList<RateLimitRule> rules, Identity identity, PolicyEvaluator evaluator, in Decision decision)
+    {
+        if (shared is null || rules.Count == 0 || decision.TargetKind != TargetKind.Tool)
+        {
+            return new(TryAcquire(rules, identity, evaluator, decision));
+        }
+
+        List<RateLimitRule>? covering = null;
+        IReadOnlyList<string>? roles = null;
+        foreach (var rule in rules)
+        {
+            if (rule.Roles.Count > 0)
+            {
+                roles ??= evaluator.EffectiveRoles(identity);
+            }
+
+            if (rule.AppliesTo(identity.Subject, roles ?? [], decision.Server, decision.Target, decision.AccessKind))
+            {
+                (covering ??= []).Add(rule);
+            }
+        }
+
+        return covering is null ? new((RateLimitRefusal?)null) : AcquireSharedAsync(covering, rules, identity, evaluator, decision);
+    }
+
+    private async ValueTask<RateLimitRefusal?> AcquireSharedAsync(List<RateLimitRule> covering, IReadOnlyList<RateLimitRule> rules, Identity identity, PolicyEvaluator evaluator, Decision decision)
+    {
+        try
+        {
+            return await shared!.TryAcquireAsync(covering, identity.Subject ?? string.Empty);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Limits are a brake, not a gate: a Redis outage must not stop every call, so each replica counts alone.
+            shared!.ReportFailure(e);
+            return TryAcquire(rules, identity, evaluator, decision);
+        }
+    }
 
     /// <summary>
     /// Takes one token from every rule that covers this allowed tool call, or none when one of them is empty: the

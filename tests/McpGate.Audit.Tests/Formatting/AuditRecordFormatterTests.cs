@@ -17,7 +17,7 @@ public sealed class AuditRecordFormatterTests
         "ts", "event", "decision_id", "trace_id", "jsonrpc_id", "subject", "roles", "auth", "server", "method", "tool",
         "resource", "prompt", "decision", "result", "matched_rule", "access_kind", "grant_access",
         "classification_kind", "classification_source", "classification_confidence", "duration_ms",
-        "upstream_status", "arg_keys", "hidden", "credential_roles", "rate_limit_rule", "issuer", "client_id", "auth_error",
+        "upstream_status", "arg_keys", "hidden", "credential_roles", "rate_limit_rule", "issuer", "client_id", "auth_error", "gate_instance",
     ];
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class AuditRecordFormatterTests
 
         properties.Should().BeEquivalentTo(
             "Timestamp", "Event", "DecisionId", "TraceId", "JsonRpcId", "Subject", "Roles", "Auth", "Server", "Method",
-            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden", "CredentialRoles", "RateLimitRule", "Issuer", "ClientId", "AuthError");
+            "Tool", "Resource", "Prompt", "Decision", "Result", "DurationMs", "UpstreamStatus", "ArgKeys", "Hidden", "CredentialRoles", "RateLimitRule", "Issuer", "ClientId", "AuthError", "GateInstance");
     }
 
     [Fact]

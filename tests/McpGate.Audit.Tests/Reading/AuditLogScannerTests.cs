@@ -108,6 +108,24 @@ public sealed class AuditLogScannerTests : IDisposable
     }
 
     [Fact]
+    public void Scan_SeveralReplicasFilesInOneDirectory_AreReadAsOneLogInTimeOrder()
+    {
+        // Three replicas, each its own file, their calls interleaved in time; one torn line keeps its place.
+        File.WriteAllLines(_directory.Combine("mcpgate-r1-20250304.jsonl"), [ReplicaLine(1, "r1"), ReplicaLine(4, "r1"), "{\"ts\":\"torn", ReplicaLine(7, "r1")]);
+        File.WriteAllLines(_directory.Combine("mcpgate-r2-20250304.jsonl"), [ReplicaLine(2, "r2"), ReplicaLine(5, "r2")]);
+        File.WriteAllLines(_directory.Combine("mcpgate-r3-20250304.jsonl"), [ReplicaLine(3, "r3"), ReplicaLine(6, "r3"), ReplicaLine(8, "r3")]);
+        var recorder = new LineRecorder();
+
+        var summary = AuditLogScanner.Scan(AuditLogSource.Resolve(_directory.Path)!, Stream.Null, recorder, CancellationToken.None);
+
+        summary.FilesRead.Should().Be(3);
+        recorder.Lines.Select(l => l.Text).Should().Equal(
+            ReplicaLine(1, "r1"), ReplicaLine(2, "r2"), ReplicaLine(3, "r3"), ReplicaLine(4, "r1"), "{\"ts\":\"torn",
+            ReplicaLine(5, "r2"), ReplicaLine(6, "r3"), ReplicaLine(7, "r1"), ReplicaLine(8, "r3"));
+        recorder.Lines[4].Where.Should().Be(_directory.Combine("mcpgate-r1-20250304.jsonl") + ":3", "each line keeps its own file and line number");
+    }
+
+    [Fact]
     public void Resolve_PathWhoseDirectoryDoesNotExist_IsNull()
     {
         AuditLogSource.Resolve(_directory.Combine("missing", "mcpgate-.jsonl")).Should().BeNull();
@@ -129,6 +147,20 @@ public sealed class AuditLogScannerTests : IDisposable
             Match = [new FieldMatch("result", [MatchValue.String("capability_denied")])],
         };
         return new AlertEvaluator([everything], AuditLines.Now, TimeSpan.FromDays(1));
+    }
+
+    private static string ReplicaLine(int second, string instance) =>
+        $"{{\"ts\":\"2025-03-04T12:00:{second:00}.000Z\",\"event\":\"mcp.tool_called\",\"result\":\"ok\",\"gate_instance\":\"{instance}\"}}";
+
+    private sealed class LineRecorder : IAuditLineConsumer
+    {
+        public List<(string Text, string Where)> Lines { get; } = [];
+
+        public DateTimeOffset? NotBefore => null;
+
+        public void Add(ReadOnlySpan<byte> line, string source, long lineNumber) => Lines.Add((Encoding.UTF8.GetString(line), $"{source}:{lineNumber}"));
+
+        public void AddOversizedLine(string source, long lineNumber) => Lines.Add(("", $"{source}:{lineNumber}"));
     }
 
     /// <summary>Returns at most <c>chunk</c> bytes per read, so lines straddle reads.</summary>

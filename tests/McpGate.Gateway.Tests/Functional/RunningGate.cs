@@ -59,6 +59,11 @@ internal sealed class RunningGate : IAsyncDisposable
         return Services.GetRequiredService<ToolCatalog>().RefreshAsync(state.Config.Servers[alias], state.Config.Gateway.DiscoveryTimeout, force: false, CancellationToken.None);
     }
 
+    /// <summary>The upstream's own session id inside the sealed one a client was given (the upstream never sees the sealed one).</summary>
+    public string UpstreamSessionId(string sealedId) =>
+        Services.GetRequiredService<McpGate.Gateway.Sessions.SessionSealer>().Open(sealedId)?.UpstreamSessionId
+        ?? throw new InvalidOperationException("not a session id this gate sealed");
+
     /// <summary>Every audit line written so far, parsed.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> AuditLines()
     {

@@ -29,9 +29,10 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
     {
         await using var bob = await GateClients.ConnectAsync(_gate, GatePolicies.BobToken, UpstreamEra.Stateful2025);
 
-        var get = await _upstream.Spy.WaitForRequestAsync(r => r.HttpMethod == "GET" && r.Header("Mcp-Session-Id") == bob.SessionId);
+        var upstreamSessionId = _gate.UpstreamSessionId(bob.SessionId!);
+        var get = await _upstream.Spy.WaitForRequestAsync(r => r.HttpMethod == "GET" && r.Header("Mcp-Session-Id") == upstreamSessionId);
         // The upstream wrote the stream's priming event: the stream is open end to end, not just requested.
-        await _upstream.Spy.WaitForListenStreamAsync(bob.SessionId!);
+        await _upstream.Spy.WaitForListenStreamAsync(upstreamSessionId);
 
         get.Header("Authorization").Should().BeNull();
         get.Header("X-Upstream-Key").Should().Be("upstream-key-1");
@@ -42,15 +43,16 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
     {
         var bob = await GateClients.ConnectAsync(_gate, GatePolicies.BobToken, UpstreamEra.Stateful2025);
         var sessionId = bob.SessionId!;
+        var upstreamSessionId = _gate.UpstreamSessionId(sessionId);
 
         await bob.DisposeAsync();
-        await _upstream.Spy.WaitForRequestAsync(r => r.HttpMethod == "DELETE" && r.Header("Mcp-Session-Id") == sessionId);
+        await _upstream.Spy.WaitForRequestAsync(r => r.HttpMethod == "DELETE" && r.Header("Mcp-Session-Id") == upstreamSessionId);
         var seenBefore = _upstream.Spy.Requests.Count;
         var reply = await GateHttp.PostAsync(_http, _gate.McpUrl("files"), """{"jsonrpc":"2.0","id":5,"method":"tools/list"}""", GatePolicies.BobToken,
             new Dictionary<string, string> { ["Mcp-Session-Id"] = sessionId, ["MCP-Protocol-Version"] = TestMcpClient.LegacyProtocolVersion });
 
         reply.Status.Should().Be(HttpStatusCode.NotFound);
-        _upstream.Spy.Requests.Skip(seenBefore).Should().NotContain(r => r.Header("Mcp-Session-Id") == sessionId, "the gate answered the ended session itself");
+        _upstream.Spy.Requests.Skip(seenBefore).Should().NotContain(r => r.Header("Mcp-Session-Id") == upstreamSessionId, "the gate answered the ended session itself");
         _gate.AuditLines().Should().Contain(l => l.GetProperty("result").GetString() == "unknown_session" && l.GetProperty("subject").GetString() == "bob");
     }
 }

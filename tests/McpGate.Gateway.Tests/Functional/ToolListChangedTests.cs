@@ -65,7 +65,7 @@ public sealed class ToolListChangedTests
         result.IsError.Should().NotBe(true);
         scenario.Upstream.Spy.ExecutedToolCount("count_lines").Should().Be(1);
         scenario.Upstream.Spy.Requests.Should().NotContain(
-            r => r.Method == "tools/list" && r.Header("Mcp-Session-Id") == scenario.Bob.SessionId,
+            r => r.Method == "tools/list" && r.Header("Mcp-Session-Id") == scenario.Gate.UpstreamSessionId(scenario.Bob.SessionId!),
             "bob never listed the tools: the gate classified count_lines from its own discovery");
     }
 
@@ -141,7 +141,7 @@ public sealed class ToolListChangedTests
                 scenario._listChanged.Release();
                 return ValueTask.CompletedTask;
             });
-            await upstream.Spy.WaitForListenStreamAsync(scenario.Bob.SessionId!);
+            await upstream.Spy.WaitForListenStreamAsync(gate.UpstreamSessionId(scenario.Bob.SessionId!));
             return scenario;
         }
 

@@ -40,6 +40,7 @@ public sealed class TelemetryOffTests
             Upstream = config.Servers["files"],
             Identity = identity,
             TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
+            Instance = "test",
             Decision = decision,
             UpstreamTicks = 1000,
         };

@@ -114,6 +114,9 @@ public sealed class RunningMcp : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL, as a node going away: no drain, no flush.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Completes with the first stdout line (already printed or still to come) that matches.</summary>
     public async Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan timeout)
     {
