@@ -114,7 +114,7 @@ internal static class Report
                     : string.Empty;
                 checks.Add(new TargetCheck(
                     "stdio tools/call throughput, McpGate ÷ supergateway", "≥ 1.50",
-                    $"{F(stdioThroughput, "0.00")}{byRound} ({gate.RequestsPerSecond:0} vs {bridge.RequestsPerSecond:0} req/s)", stdioThroughput >= 1.50));
+                    $"{F(stdioThroughput, "0.00")}{byRound} ({F(gate.RequestsPerSecond, "0")} vs {F(bridge.RequestsPerSecond, "0")} req/s)", stdioThroughput >= 1.50));
                 var stdioP50 = stdio.Ratios.GetValueOrDefault("p50_gate_vs_supergateway");
                 checks.Add(new TargetCheck(
                     "stdio tools/call p50 (closed loop), McpGate ÷ supergateway", "< 1.00",
