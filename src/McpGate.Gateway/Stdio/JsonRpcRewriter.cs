@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace McpGate.Gateway.Stdio;
@@ -16,10 +17,14 @@ internal static class JsonRpcRewriter
 {
     public static readonly JsonDocumentOptions StrictOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
+    // Strings that had to be unescaped are escaped again the way JSON itself needs (\" not \u0022, non-ASCII as UTF-8):
+    // the default encoder's HTML-safe escaping made every answer longer and slower to write for no reader's benefit.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Rewrite(JsonElement message, in JsonRpcReplacements replacements)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             foreach (var property in message.EnumerateObject())
@@ -51,7 +56,7 @@ internal static class JsonRpcRewriter
     public static byte[] Error(byte[] id, int code, string message)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("jsonrpc", "2.0");
@@ -71,7 +76,7 @@ internal static class JsonRpcRewriter
     public static byte[] Result(byte[] id, ReadOnlySpan<byte> result)
     {
         var buffer = new ArrayBufferWriter<byte>(result.Length + 64);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("jsonrpc", "2.0");

@@ -45,6 +45,14 @@ public sealed class JsonRpcRewriterTests
     }
 
     [Fact]
+    public void Escaped_strings_stay_as_JSON_writes_them_not_html_escaped()
+    {
+        var line = Rewrite("""{"jsonrpc":"2.0","id":3,"result":{"text":"say \"hi\" <b>&amp;</b> \u00e9\n"}}""", new JsonRpcReplacements(Id: Raw("7")));
+
+        line.Should().Be("""{"jsonrpc":"2.0","id":7,"result":{"text":"say \"hi\" <b>&amp;</b> é\n"}}""");
+    }
+
+    [Fact]
     public void A_pretty_printed_message_leaves_as_one_line()
     {
         var line = Rewrite("{\n  \"jsonrpc\": \"2.0\",\n  \"method\": \"notifications/initialized\"\n}", default);
