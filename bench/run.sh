@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # McpGate performance bench (issue 6). One command, prints a table, writes a JSON summary.
 #
-#   bench/run.sh                 micro (BenchmarkDotNet) + load (wrk: direct, bare YARP, McpGate), < 10 min
+#   bench/run.sh                 micro (BenchmarkDotNet) + load (wrk: direct, bare YARP, McpGate; stdio: McpGate,
+#                                supergateway), < 10 min
 #   bench/run.sh --write-docs    the same, then rewrites the generated section of docs/performance.md
 #   bench/run.sh --quick         smoke test for CI (< 60 s): BenchmarkDotNet dry job + a 2 s load run per target;
 #                                uses the Debug build `dotnet build` made; numbers mean nothing
@@ -28,7 +29,7 @@ for arg in "$@"; do
     --write-docs) write_docs=1 ;;
     --micro-only) run_load=0 ;;
     --load-only) run_micro=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done

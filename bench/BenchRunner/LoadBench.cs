@@ -9,9 +9,9 @@ namespace McpGate.Bench.Runner;
 /// <summary>
 /// The load half of the bench: FastUpstream, BareYarp and <c>mcp serve</c> side by side, the same wrk script
 /// against each in interleaved rounds (direct, bare YARP, McpGate, direct, …), RSS from /proc and the audit log's
-/// line count. See docs/performance.md for why it is built this way.
+/// line count; then the stdio scenario (LoadBench.Stdio.cs). See docs/performance.md for why it is built this way.
 /// </summary>
-internal sealed class LoadBench(LoadOptions options, TextWriter log)
+internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 {
     public const string Token = "bench-token-bob";
     private const string ProxyCpu = "0";
@@ -112,6 +112,11 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
                         $"tools/call get_issue at the same offered load: {options.Connections} connections, each pausing {delay} ms after every answer (at most {options.Connections * 1000 / delay} req/s; about half of bare YARP's closed-loop rate)",
                         "call", options.PacedRounds, delay));
                 }
+
+                if (options.StdioRounds > 0)
+                {
+                    scenarios.Add(await RunStdioScenarioAsync(proxyCpu, clientCpu, logs, scratch, probe, rss));
+                }
             }
 
             foreach (var target in targets)
@@ -146,9 +151,10 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
                     Placement = pin
                         ? new Dictionary<string, string>
                         {
-                            ["proxy under test (bare YARP, McpGate)"] = $"CPU {ProxyCpu}",
+                            ["proxy under test (bare YARP, McpGate; supergateway in the stdio scenario)"] = $"CPU {ProxyCpu}",
                             ["FastUpstream"] = $"CPU {ClientCpu}",
                             ["wrk (1 thread)"] = $"CPU {ClientCpu}",
+                            ["StdioUpstream (the stdio scenario's child)"] = $"CPU {ClientCpu}",
                         }
                         : new Dictionary<string, string> { ["all"] = "unpinned" },
                     GcMode = gcServer ? "server" : "workstation",
@@ -204,9 +210,10 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
     /// half a minute or more before the optimised code lands; a rule that only looked for a stable rate measured that
     /// plateau.
     /// </summary>
-    private async Task WarmUpAsync(List<Target> targets, Wrk wrk)
+    private async Task WarmUpAsync(List<Target> targets, Wrk wrk, bool withList = true)
     {
-        log.WriteLine($"warm-up per target: tools/call until the rate settles (direct ≥ {options.WarmupS} s, proxies ≥ {options.ProxyWarmupS} s){(options.Mode == "quick" ? string.Empty : ", then 2 s of tools/list")}");
+        withList = withList && options.ListRounds > 0 && options.Mode != "quick";
+        log.WriteLine($"warm-up per target: tools/call until the rate settles (direct ≥ {options.WarmupS} s, proxies ≥ {options.ProxyWarmupS} s){(withList ? ", then 2 s of tools/list" : string.Empty)}");
         var chunk = Math.Min(2, options.WarmupS);
         foreach (var target in targets)
         {
@@ -236,7 +243,7 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {target.Name,-9} warmed {elapsed} s, last {recent.Last():0} req/s{(settled ? string.Empty : " (did not settle)")}"));
             target.WarmupS = elapsed;
-            if (options.ListRounds > 0 && options.Mode != "quick")
+            if (withList)
             {
                 Count(target, "list", await RunWrkAsync(wrk, target, "list", 2, 0));
             }
@@ -244,7 +251,8 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
     }
 
     private async Task<ScenarioResult> RunScenarioAsync(
-        List<Target> targets, Wrk wrk, string name, string description, string kind, int rounds, int delayMs)
+        List<Target> targets, Wrk wrk, string name, string description, string kind, int rounds, int delayMs,
+        string gate = "mcpgate", string baseline = "bare-yarp")
     {
         log.WriteLine($"{name}: {description}; {rounds} round(s) of {options.DurationS} s, interleaved");
         var runs = targets.ToDictionary(t => t.Name, _ => new List<RunRecord>());
@@ -293,19 +301,19 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
             Description = description,
             DelayMs = delayMs,
             Targets = results,
-            Ratios = Ratios(results),
-            ThroughputRatioByRound = RoundRatios(runs),
+            Ratios = gate == "mcpgate" ? Ratios(results) : VersusRatios(results, gate, baseline),
+            ThroughputRatioByRound = RoundRatios(runs, gate, baseline),
         };
     }
 
-    private static List<double> RoundRatios(Dictionary<string, List<RunRecord>> runs)
+    private static List<double> RoundRatios(Dictionary<string, List<RunRecord>> runs, string gateName, string baselineName)
     {
         var ratios = new List<double>();
-        if (runs.TryGetValue("mcpgate", out var gate) && runs.TryGetValue("bare-yarp", out var yarp))
+        if (runs.TryGetValue(gateName, out var gate) && runs.TryGetValue(baselineName, out var baseline))
         {
-            for (var i = 0; i < Math.Min(gate.Count, yarp.Count); i++)
+            for (var i = 0; i < Math.Min(gate.Count, baseline.Count); i++)
             {
-                ratios.Add(Ratio(gate[i].RequestsPerSecond, yarp[i].RequestsPerSecond));
+                ratios.Add(Ratio(gate[i].RequestsPerSecond, baseline[i].RequestsPerSecond));
             }
         }
 
@@ -485,7 +493,13 @@ internal sealed class LoadBench(LoadOptions options, TextWriter log)
             throw new BenchException($"{dll} is missing: build it first (bench/run.sh builds {options.Configuration})");
         }
 
-        var process = ManagedProcess.Start(name, cpu, "dotnet", [dll, .. arguments], Path.Combine(logs, name + ".log"), environment);
+        return StartProcess(name, cpu, "dotnet", [dll, .. arguments], logs, environment);
+    }
+
+    private ManagedProcess StartProcess(
+        string name, string? cpu, string program, IReadOnlyList<string> arguments, string logs, IReadOnlyDictionary<string, string> environment)
+    {
+        var process = ManagedProcess.Start(name, cpu, program, arguments, Path.Combine(logs, name + ".log"), environment);
         _processes.Add(process);
         log.WriteLine($"started {name} (pid {process.Pid}{(cpu is null ? string.Empty : ", CPU " + cpu)})");
         return process;

@@ -28,6 +28,9 @@ internal sealed record LoadOptions
 
     public int PacedRounds { get; init; } = 2;
 
+    /// <summary>Rounds of the stdio scenario (McpGate against supergateway, each fronting bench/StdioUpstream).</summary>
+    public int StdioRounds { get; init; } = 3;
+
     public int SoakS { get; init; } = 600;
 
     /// <summary>Pin processes to CPUs (needs taskset and at least two CPUs).</summary>
@@ -41,8 +44,8 @@ internal sealed record LoadOptions
         var options = new LoadOptions { Mode = mode, RepoRoot = repoRoot, Configuration = configuration, ResultsDir = resultsDir };
         return mode switch
         {
-            "quick" => options with { DurationS = 2, WarmupS = 1, ProxyWarmupS = 1, CallRounds = 1, ListRounds = 1, PacedRounds = 0 },
-            "soak" => options with { DurationS = 0, WarmupS = 5, ProxyWarmupS = 5, CallRounds = 0, ListRounds = 0, PacedRounds = 0 },
+            "quick" => options with { DurationS = 2, WarmupS = 1, ProxyWarmupS = 1, CallRounds = 1, ListRounds = 1, PacedRounds = 0, StdioRounds = 1 },
+            "soak" => options with { DurationS = 0, WarmupS = 5, ProxyWarmupS = 5, CallRounds = 0, ListRounds = 0, PacedRounds = 0, StdioRounds = 0 },
             _ => options,
         };
     }

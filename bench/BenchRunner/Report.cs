@@ -104,6 +104,23 @@ internal static class Report
                     p50 <= 1.10));
             }
 
+            var stdio = load.Scenarios.Find(s => s.Name == "stdio_tools_call");
+            if (stdio is not null && stdio.Ratios.TryGetValue("throughput_gate_vs_supergateway", out var stdioThroughput))
+            {
+                var gate = stdio.Targets.Find(t => t.Target == LoadBench.StdioGate)!;
+                var bridge = stdio.Targets.Find(t => t.Target == LoadBench.Supergateway)!;
+                var byRound = stdio.ThroughputRatioByRound.Count > 1
+                    ? $" (rounds: {string.Join(", ", stdio.ThroughputRatioByRound.Select(r => F(r, "0.00")))})"
+                    : string.Empty;
+                checks.Add(new TargetCheck(
+                    "stdio tools/call throughput, McpGate ÷ supergateway", "≥ 1.50",
+                    $"{F(stdioThroughput, "0.00")}{byRound} ({F(gate.RequestsPerSecond, "0")} vs {F(bridge.RequestsPerSecond, "0")} req/s)", stdioThroughput >= 1.50));
+                var stdioP50 = stdio.Ratios.GetValueOrDefault("p50_gate_vs_supergateway");
+                checks.Add(new TargetCheck(
+                    "stdio tools/call p50 (closed loop), McpGate ÷ supergateway", "< 1.00",
+                    $"{F(stdioP50, "0.00")} ({Ms(gate.P50Us)} vs {Ms(bridge.P50Us)})", stdioP50 < 1.00));
+            }
+
             if (load.Soak is { } soak)
             {
                 var growth = soak.RssSteadyKb == 0 ? 0 : (double)soak.RssEndKb / soak.RssSteadyKb;
@@ -186,7 +203,7 @@ internal static class Report
         md.AppendLine();
         var warmups = load.Scenarios.Count == 0
             ? string.Empty
-            : " (" + string.Join(", ", load.Scenarios[0].Targets.Select(t => $"{t.Target} {t.WarmupS} s")) + ")";
+            : " (" + string.Join(", ", load.Scenarios.SelectMany(sc => sc.Targets).DistinctBy(t => t.Target).Select(t => $"{t.Target} {t.WarmupS} s")) + ")";
         md.AppendLine(s_inv, $"wrk, {s.Threads} thread, {s.Connections} connections, {(s.Mode == "soak" ? s.DurationS + " s soak" : $"{s.DurationS} s per run, rounds interleaved (direct, bare YARP, McpGate, …), medians of the rounds; each target warmed up until its tools/call rate settled{warmups}")}. " +
             $"Protocol {s.Protocol}; session: {s.Session}. GC: {s.GcMode} (as `mcp` ships; BareYarp runs with the same). " +
             $"Placement: {string.Join(", ", s.Placement.Select(p => $"{p.Key} on {p.Value}"))}. " +
@@ -200,7 +217,7 @@ internal static class Report
             {
                 foreach (var target in scenario.Targets)
                 {
-                    var vs = target.Target == "mcpgate"
+                    var vs = target.Target is "mcpgate" or LoadBench.StdioGate
                         ? RatioCells(scenario)
                         : "| | ";
                     md.AppendLine(s_inv, $"| {scenario.Name} | {target.Target} | {target.RequestsPerSecond:0} | {Ms(target.P50Us)} | {Ms(target.P99Us)} {vs}| {target.ToolsReturned?.ToString(s_inv) ?? string.Empty} |");
@@ -208,7 +225,7 @@ internal static class Report
             }
 
             md.AppendLine();
-            md.AppendLine("`÷` columns: McpGate ÷ bare YARP / McpGate ÷ direct.");
+            md.AppendLine("`÷` columns: McpGate ÷ bare YARP / McpGate ÷ direct; in `stdio_tools_call`, McpGate ÷ supergateway.");
             foreach (var scenario in load.Scenarios)
             {
                 md.AppendLine(s_inv, $"- `{scenario.Name}`: {scenario.Description}.");
@@ -242,6 +259,11 @@ internal static class Report
     private static string RatioCells(ScenarioResult scenario)
     {
         var r = scenario.Ratios;
+        if (r.TryGetValue("throughput_gate_vs_supergateway", out var throughput))
+        {
+            return $"| {F(throughput, "0.00")} | {F(r.GetValueOrDefault("p50_gate_vs_supergateway"), "0.00")} ";
+        }
+
         return $"| {F(r.GetValueOrDefault("throughput_gate_vs_yarp"), "0.00")} / {F(r.GetValueOrDefault("throughput_gate_vs_direct"), "0.00")} " +
             $"| {F(r.GetValueOrDefault("p50_gate_vs_yarp"), "0.00")} / {F(r.GetValueOrDefault("p50_gate_vs_direct"), "0.00")} ";
     }

@@ -4,8 +4,11 @@ using System.Text.Json;
 
 namespace McpGate.Bench.Runner;
 
-/// <summary>Runs wrk with bench/load/mcp.lua and reads the JSON line its <c>done()</c> prints.</summary>
-internal sealed class Wrk(string scriptPath, string? cpuList, int threads, int connections)
+/// <summary>
+/// Runs wrk with bench/load/mcp.lua and reads the JSON line its <c>done()</c> prints. <paramref name="uniqueIds"/>
+/// gives every request its own JSON-RPC id (see the script).
+/// </summary>
+internal sealed class Wrk(string scriptPath, string? cpuList, int threads, int connections, bool uniqueIds = false)
 {
     private const string Marker = "BENCH_JSON ";
 
@@ -43,6 +46,7 @@ internal sealed class Wrk(string scriptPath, string? cpuList, int threads, int c
         info.Environment["BENCH_SESSION"] = session ?? string.Empty;
         info.Environment["BENCH_PROTOCOL"] = protocol;
         info.Environment["BENCH_DELAY_MS"] = delayMs.ToString(CultureInfo.InvariantCulture);
+        info.Environment["BENCH_UNIQUE_IDS"] = uniqueIds ? "1" : "0";
 
         using var process = Process.Start(info) ?? throw new BenchException("could not start wrk");
         var stdout = process.StandardOutput.ReadToEndAsync();

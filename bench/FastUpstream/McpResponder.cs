@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
 
 namespace McpGate.Bench.FastUpstream;
 
@@ -11,8 +10,6 @@ namespace McpGate.Bench.FastUpstream;
 /// </summary>
 internal sealed class McpResponder(CannedCatalog catalog, bool sse)
 {
-    private const int MaxIdBytes = 256;
-
     // {"jsonrpc":"2.0","id": , }  around the id, member and value.
     private static readonly int s_envelopeOverhead = "{\"jsonrpc\":\"2.0\",\"id\":"u8.Length + 2;
 
@@ -55,10 +52,10 @@ internal sealed class McpResponder(CannedCatalog catalog, bool sse)
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
 
-        var idBuffer = ArrayPool<byte>.Shared.Rent(MaxIdBytes);
+        var idBuffer = ArrayPool<byte>.Shared.Rent(JsonRpcEnvelope.MaxIdBytes);
         try
         {
-            var (method, idLength) = ReadEnvelope(read.Buffer, idBuffer);
+            var (method, idLength) = JsonRpcEnvelope.Read(read.Buffer, idBuffer);
             reader.AdvanceTo(read.Buffer.End);
             await RespondAsync(context, method, idBuffer.AsMemory(0, idLength));
         }
@@ -68,26 +65,26 @@ internal sealed class McpResponder(CannedCatalog catalog, bool sse)
         }
     }
 
-    private Task RespondAsync(HttpContext context, Method method, ReadOnlyMemory<byte> id)
+    private Task RespondAsync(HttpContext context, McpMethod method, ReadOnlyMemory<byte> id)
     {
         var response = context.Response;
         switch (method)
         {
-            case Method.Notification:
+            case McpMethod.Notification:
                 response.StatusCode = StatusCodes.Status202Accepted;
                 return Task.CompletedTask;
-            case Method.Discover:
+            case McpMethod.Discover:
                 response.StatusCode = StatusCodes.Status400BadRequest;
                 response.ContentType = "application/json";
                 return WriteEnvelopeAsync(response, id, s_errorMember, s_unsupportedVersion, asSse: false);
-            case Method.Initialize:
+            case McpMethod.Initialize:
                 response.Headers["Mcp-Session-Id"] = Guid.NewGuid().ToString("N");
                 return WriteResultAsync(response, id, catalog.InitializeResult);
-            case Method.ToolsList:
+            case McpMethod.ToolsList:
                 return WriteResultAsync(response, id, catalog.ListResult);
-            case Method.ToolsCall:
+            case McpMethod.ToolsCall:
                 return WriteResultAsync(response, id, catalog.CallResult);
-            case Method.Ping:
+            case McpMethod.Ping:
                 return WriteResultAsync(response, id, CannedCatalog.EmptyResult);
             default:
                 return WriteEnvelopeAsync(response, id, s_errorMember, s_methodNotFound, asSse: false);
@@ -123,120 +120,5 @@ internal sealed class McpResponder(CannedCatalog catalog, bool sse)
         }
 
         await writer.FlushAsync();
-    }
-
-    /// <summary>Finds the top-level <c>method</c> and copies the raw <c>id</c> token (quotes kept) into <paramref name="id"/>.</summary>
-    private static (Method Method, int IdLength) ReadEnvelope(ReadOnlySequence<byte> body, byte[] id)
-    {
-        var method = Method.Other;
-        var hasMethod = false;
-        var idLength = 0;
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
-                {
-                    continue;
-                }
-
-                if (reader.ValueTextEquals("method"u8))
-                {
-                    reader.Read();
-                    hasMethod = true;
-                    method = Classify(ref reader);
-                }
-                else if (reader.ValueTextEquals("id"u8))
-                {
-                    reader.Read();
-                    idLength = CopyId(ref reader, id);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            return (Method.Other, 0);
-        }
-
-        // A body with no method is a response to a server request: accepted like a notification.
-        if (!hasMethod || (idLength == 0 && method != Method.Other))
-        {
-            return (Method.Notification, 0);
-        }
-
-        return (method, idLength);
-    }
-
-    private static Method Classify(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("tools/call"u8))
-        {
-            return Method.ToolsCall;
-        }
-
-        if (reader.ValueTextEquals("tools/list"u8))
-        {
-            return Method.ToolsList;
-        }
-
-        if (reader.ValueTextEquals("initialize"u8))
-        {
-            return Method.Initialize;
-        }
-
-        if (reader.ValueTextEquals("server/discover"u8))
-        {
-            return Method.Discover;
-        }
-
-        if (reader.ValueTextEquals("ping"u8))
-        {
-            return Method.Ping;
-        }
-
-        return reader.ValueTextEquals("notifications/initialized"u8) ? Method.Notification : Method.Other;
-    }
-
-    private static int CopyId(ref Utf8JsonReader reader, byte[] id)
-    {
-        var raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-        var quoted = reader.TokenType == JsonTokenType.String;
-        var length = raw.Length + (quoted ? 2 : 0);
-        if (length > id.Length || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-        {
-            return 0;
-        }
-
-        var position = 0;
-        if (quoted)
-        {
-            id[position++] = (byte)'"';
-        }
-
-        raw.CopyTo(id.AsSpan(position));
-        position += raw.Length;
-        if (quoted)
-        {
-            id[position++] = (byte)'"';
-        }
-
-        return position;
-    }
-
-    private enum Method
-    {
-        Other,
-        Notification,
-        Initialize,
-        Discover,
-        ToolsList,
-        ToolsCall,
-        Ping,
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using McpGate.Bench;
 using McpGate.Bench.FastUpstream;
 
 // Usage: FastUpstream --port N [--tools 200] [--sse]

@@ -5,11 +5,15 @@
 --   BENCH_SESSION   Mcp-Session-Id         (created by initialize through the same target; empty = none)
 --   BENCH_PROTOCOL  MCP-Protocol-Version   (default 2025-11-25)
 --   BENCH_DELAY_MS  pause per request on each connection (0 = closed loop, as fast as answered)
+--   BENCH_UNIQUE_IDS 1 = every request gets its own JSON-RPC id (and progress token), as the spec asks within a
+--                   session; a proxy that relays to one stdio process (supergateway) routes answers by id, so
+--                   16 connections sending the same id would collide. 0 (default) = the fixed body, cheaper for wrk.
 local kind = os.getenv("BENCH_KIND") or "call"
 local token = os.getenv("BENCH_TOKEN") or ""
 local session = os.getenv("BENCH_SESSION") or ""
 local protocol = os.getenv("BENCH_PROTOCOL") or "2025-11-25"
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local unique_ids = os.getenv("BENCH_UNIQUE_IDS") == "1"
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -31,6 +35,30 @@ else
   wrk.body = '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_issue",'
     .. '"arguments":{"owner":"acme","repo":"gateway","issue_number":4217,"include":["labels","comments"]},'
     .. '"_meta":{"progressToken":"bench-3"}}}'
+end
+
+if unique_ids then
+  -- Each wrk thread runs its own Lua state: the thread number keeps ids apart across threads.
+  local threads = 0
+  function setup(thread)
+    threads = threads + 1
+    thread:set("thread_id", threads)
+  end
+
+  -- The body split around its id and progress token once, so a request costs two concatenations.
+  local first, last = wrk.body:find('"id":%d+')
+  local head = wrk.body:sub(1, first + 4)
+  local rest = wrk.body:sub(last + 1)
+  local token_at, token_end = rest:find('"bench%-3"')
+  local middle = token_at and rest:sub(1, token_at - 1) or rest
+  local tail = token_at and rest:sub(token_end + 1) or nil
+  local counter = 0
+  function request()
+    counter = counter + 1
+    local id = '"' .. (thread_id or 0) .. '-' .. counter .. '"'
+    local unique = tail and (head .. id .. middle .. id .. tail) or (head .. id .. middle)
+    return wrk.format(nil, nil, nil, unique)
+  end
 end
 
 if delay_ms > 0 then

@@ -17,7 +17,7 @@ public sealed partial class ServersSchemaTests
     public static TheoryData<string> RepositoryConfigs()
     {
         var data = new TheoryData<string>();
-        foreach (var path in (string[])["servers.example.json", "bench/policy/servers.json"])
+        foreach (var path in (string[])["servers.example.json", "bench/policy/servers.json", "bench/policy/servers-stdio.json"])
         {
             data.Add(path);
         }

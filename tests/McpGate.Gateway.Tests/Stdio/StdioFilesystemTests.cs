@@ -1,5 +1,6 @@
 using FluentAssertions;
 using McpGate.Gateway.Tests.Functional;
+using McpGate.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -50,6 +51,29 @@ public sealed class StdioFilesystemTests : IAsyncLifetime
         File.Exists(target).Should().BeFalse("a denied call never reaches the child");
 
         var lines = await _gate.WaitForAuditLinesAsync(l => l.Any(x => x.GetProperty("tool").GetString() == "read_text_file"));
+        lines.Should().Contain(l => l.GetProperty("tool").GetString() == "write_file" && l.GetProperty("result").GetString() == "capability_denied");
+    }
+
+    [Fact]
+    [Trait("Category", "Network")]
+    public async Task The_TypeScript_sdk_client_lists_read_tools_reads_a_file_and_is_denied_write_file()
+    {
+        var target = Path.Combine(_root, "written-by-ts.txt");
+
+        var (exitCode, stdout, stderr) = await NodePeers.RunNodeAsync("stdio-flows.mjs", new Dictionary<string, string>
+        {
+            ["GATE_URL"] = _gate.McpUrl("files").ToString(),
+            ["READER_TOKEN"] = GatePolicies.BobToken,
+            ["READ_PATH"] = Path.Combine(_root, "notes.txt"),
+            ["READ_TEXT"] = "hello from the sandbox",
+            ["WRITE_PATH"] = target,
+        });
+
+        var output = stdout + stderr;
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("all flows passed");
+        File.Exists(target).Should().BeFalse("a denied call never reaches the child");
+        var lines = await _gate.WaitForAuditLinesAsync(l => l.Any(x => x.GetProperty("tool").GetString() == "write_file"));
         lines.Should().Contain(l => l.GetProperty("tool").GetString() == "write_file" && l.GetProperty("result").GetString() == "capability_denied");
     }
 

@@ -1,6 +1,6 @@
-namespace McpGate.Bench.FastUpstream;
+namespace McpGate.Bench;
 
-/// <summary>The pre-serialized <c>result</c> members the upstream answers with.</summary>
+/// <summary>The pre-serialized <c>result</c> members the bench's upstreams (FastUpstream over HTTP, StdioUpstream over stdio) answer with.</summary>
 internal sealed class CannedCatalog
 {
     private CannedCatalog(byte[] listResult, byte[] callResult, byte[] initializeResult)
@@ -27,6 +27,6 @@ internal sealed class CannedCatalog
         var initialize = """
             {"protocolVersion":"2025-11-25","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":"fast-upstream","version":"1.0.0"}}
             """u8.ToArray();
-        return new CannedCatalog(McpGate.Bench.ToolCatalogJson.ListResult(toolCount), call, initialize);
+        return new CannedCatalog(ToolCatalogJson.ListResult(toolCount), call, initialize);
     }
 }
