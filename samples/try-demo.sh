@@ -30,5 +30,13 @@ echo "== bob tries a write: refused by the gate before grafana sees it"
 call grafana bob-demo-token tools/call update_dashboard '{"uid":"ops","title":"x"}'
 echo "== charlie may do everything on databricks by an extra grant, but no-prod denies its writes"
 call databricks charlie-demo-token tools/call execute_sql '{"statement":"DROP TABLE users"}'
+echo "== files is a stdio server the gate started (dotnet ... --stdio-files): bob lists only its reads"
+call files bob-demo-token tools/list | names
+echo "== bob reads a file of the sandbox: allowed"
+call files bob-demo-token tools/call read_file '{"path":"hello.txt"}'
+echo "== bob tries to write one: refused by the gate, the server never sees it (no bob.txt in the sandbox)"
+call files bob-demo-token tools/call write_file '{"path":"bob.txt","content":"x"}'
+echo "== ops-admin (admin) writes one: allowed"
+call files admin-demo-token tools/call write_file '{"path":"admin.txt","content":"written through the gate"}'
 echo "== the audit log has every decision (last 3):"
 tail -n 3 audit/mcpgate-*.jsonl 2>/dev/null | cut -c1-220 || echo "(run from the repository root to see audit/)"

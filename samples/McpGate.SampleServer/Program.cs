@@ -1,7 +1,13 @@
 using System.Runtime.InteropServices;
 using McpGate.SampleServer;
+using McpGate.SampleServer.Files;
 
-// Runs the four sample upstreams until Ctrl+C (or SIGTERM).
+// Runs the four sample upstreams until Ctrl+C (or SIGTERM); with --stdio-files DIR, the stdio file server instead.
+if (args is ["--stdio-files", var sandbox])
+{
+    return await SandboxFilesServer.RunAsync(sandbox);
+}
+
 int portBase;
 try
 {
@@ -10,7 +16,7 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("usage: McpGate.SampleServer [--port-base N]   (servers listen on N+1..N+4; default N=3100)");
+    Console.Error.WriteLine("usage: McpGate.SampleServer [--port-base N]   (servers listen on N+1..N+4; default N=3100)\n       McpGate.SampleServer --stdio-files DIR   (a stdio MCP server: list_files, read_file, write_file in DIR)");
     return 2;
 }
 

@@ -16,7 +16,8 @@ public sealed class ExampleConfigTests
     {
         var config = s_example.Value;
 
-        config.Servers.Keys.Should().Equal("github", "grafana", "databricks", "sentry");
+        config.Servers.Keys.Should().Equal("github", "grafana", "databricks", "sentry", "files");
+        config.Servers["files"].Command.Should().Be("dotnet");
         config.Servers["grafana"].Url.Should().Be(new Uri("http://127.0.0.1:3102/mcp"));
         config.Evaluator.Schema.Should().Be("role-based");
         config.Gateway.Listen.ToString().Should().Be("127.0.0.1:8080");

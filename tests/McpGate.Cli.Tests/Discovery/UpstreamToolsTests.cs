@@ -28,20 +28,71 @@ public sealed class UpstreamToolsTests
         var result = await UpstreamTools.DiscoverAsync(upstream, TimeSpan.FromSeconds(5), CancellationToken.None);
 
         result.Succeeded.Should().BeFalse();
-        result.Unsupported.Should().BeFalse();
         result.Failure.Should().Contain("'down'").And.Contain($"http://127.0.0.1:{port}/mcp")
             .And.NotContain("hunter2").And.NotContain("abc123");
     }
 
     [Fact]
-    public async Task Discover_StdioUpstream_IsReportedAsUnsupportedWithTheOfflineHint()
+    public async Task Discover_StdioUpstream_StartsTheChildListsItsToolsAndLeavesNoProcess()
     {
-        var upstream = new UpstreamConfig { Alias = "notes", Command = "notes-server" };
+        // The marker argument finds the child (and anything it started) in the process table afterwards.
+        var marker = "discovery-" + Guid.NewGuid().ToString("N");
+        var upstream = new UpstreamConfig
+        {
+            Alias = "scripted",
+            Command = "node",
+            Args = [Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs"), marker],
+        };
 
-        var result = await UpstreamTools.DiscoverAsync(upstream, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var result = await UpstreamTools.DiscoverAsync(upstream, TimeSpan.FromSeconds(20), CancellationToken.None);
 
-        result.Unsupported.Should().BeTrue();
-        result.Failure.Should().Contain("'notes'").And.Contain("--offline");
+        result.Succeeded.Should().BeTrue(result.Failure);
+        result.Tools!.Select(t => t.Name).Should().BeEquivalentTo(["echo", "crash", "env", "pid", "spawn", "slow"]);
+        result.Tools!.Should().OnlyContain(t => t.ReadOnlyHint == true);
+        ProcessesNaming(marker).Should().BeEmpty("the child is ended once its tools are listed");
+    }
+
+    [Fact]
+    public async Task Discover_StdioCommandThatCannotStart_FailsNamingTheServerAndTheCommand()
+    {
+        var upstream = new UpstreamConfig { Alias = "notes", Command = "no-such-notes-server" };
+
+        var result = await UpstreamTools.DiscoverAsync(upstream, TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        result.Succeeded.Should().BeFalse();
+        result.Failure.Should().Contain("'notes'").And.Contain("no-such-notes-server");
+    }
+
+    private static List<int> ProcessesNaming(string marker)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid)
+                && File.Exists(Path.Combine(directory, "cmdline"))
+                && TryRead(Path.Combine(directory, "cmdline")).Contains(marker, StringComparison.Ordinal))
+            {
+                found.Add(pid);
+            }
+        }
+
+        return found;
+    }
+
+    private static string TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return ""; // the process ended while we looked
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     [Fact]

@@ -200,12 +200,24 @@ public sealed class AclCheckTests(UpstreamsFixture upstreams) : IClassFixture<Up
     }
 
     [Fact]
-    public async Task Check_StdioUpstream_ExitsThreeSuggestingOffline()
+    public async Task Check_StdioUpstreamThatCannotStart_ExitsThreeNamingTheServerAndCommand()
     {
+        // notes' command does not exist: live discovery tries to start it, and says what it tried.
         var run = await CheckAsync("--subject", "alice", "--server", "notes", "--tool", "get_note");
 
         run.ExitCode.Should().Be(3, run.ToString());
-        run.Error.Should().Contain("stdio").And.Contain("--offline");
+        run.Error.Should().Contain("'notes'").And.Contain("notes-server");
+    }
+
+    [Fact]
+    public async Task Check_StdioUpstream_IsStartedAndItsToolsAnnotationsDecide()
+    {
+        var config = StdioConfig.Scripted();
+
+        var run = await CheckWithConfigAsync(config, "--subject", "alice", "--server", "scripted", "--tool", "echo");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().StartWith("ALLOW  alice → scripted/echo  via reader[0]  access=read  classification=annotation:read");
     }
 
     [Fact]

@@ -73,7 +73,21 @@ public sealed class AclClassifyTests(UpstreamsFixture upstreams) : IClassFixture
         using var json = JsonDocument.Parse(run.Output);
         json.RootElement.EnumerateArray().Select(e => e.GetProperty("server").GetString()).Distinct()
             .Should().Equal("files", "files26", "paged", "liar");
-        run.Error.Should().Contain("'offline'").And.Contain("skipped 'notes'");
+        run.Error.Should().Contain("'offline'").And.Contain("'notes'", "a stdio upstream that cannot start is a failure like an unreachable one");
+    }
+
+    [Fact]
+    public async Task Classify_StdioUpstream_StartsItAndClassifiesItsTools()
+    {
+        var run = await ClassifyAsync(StdioConfig.Scripted(), "--server", "scripted", "--format", "json");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        rows.Select(r => r.GetProperty("tool").GetString()).Should().BeEquivalentTo(["echo", "crash", "env", "pid", "spawn", "slow"]);
+        rows.Should().OnlyContain(r => r.GetProperty("server").GetString() == "scripted"
+            && r.GetProperty("kind").GetString() == "read"
+            && r.GetProperty("source").GetString() == "annotation");
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class AclLintLiveTests(UpstreamsFixture upstreams) : IClassFixture
             }
             """);
 
-        var byDefault = await McpProcess.RunAsync(_directory.Path, ["acl", "lint", "--config", config, "--timeout", "5"]);
-        var failOnWarning = await McpProcess.RunAsync(_directory.Path, ["acl", "lint", "--config", config, "--timeout", "5", "--fail-on", "warning"]);
+        var byDefault = await McpProcess.RunAsync(_directory.Path, ["acl", "lint", "--config", config, "--timeout", "30"]);
+        var failOnWarning = await McpProcess.RunAsync(_directory.Path, ["acl", "lint", "--config", config, "--timeout", "30", "--fail-on", "warning"]);
 
         byDefault.ExitCode.Should().Be(3, "a warning does not fail by default, and one upstream could not be discovered: " + byDefault);
         byDefault.Output.Should().Contain("warning pattern-matches-nothing: $.serverAuth.acl.roles.r[0].tools[1]: tool pattern 'nothing_*' of r[0] matches no tool of files")

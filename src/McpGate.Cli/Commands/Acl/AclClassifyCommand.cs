@@ -40,13 +40,13 @@ internal static class AclClassifyCommand
             command,
             synopsis: "mcp acl classify [--config PATH] [--server ALIAS] [--tools-snapshot FILE] [--format text|json] [--timeout SECONDS]",
             details: """
-                Discovers every url upstream (or only --server) and prints, per tool: kind (read|write|ambiguous),
+                Discovers every upstream (or only --server; a stdio upstream is started for it and ended after) and prints, per tool: kind (read|write|ambiguous),
                 source (override|annotation|classifier|fallback), confidence, score, the signals behind it, and a
                 conflict flag when the tool's annotations and its name and description disagree. With
                 --tools-snapshot FILE the tools come from an 'mcp acl snapshot' file instead (no upstream needed).
                 """,
             exitStatus: """
-                0  every upstream was classified (stdio upstreams are skipped with a note)
+                0  every upstream was classified
                 2  usage or config error, or unknown --server
                 3  an upstream could not be discovered (the others are still printed)
                 """,

@@ -38,13 +38,6 @@ internal static class AclClassifyRunner
             var result = results[i];
             if (result.Tools is null)
             {
-                // A stdio upstream in an all-servers report is a known gap, not a failure; asked for by name, it is.
-                if (result.Unsupported && serverAlias is null)
-                {
-                    await error.WriteLineAsync($"mcp: skipped '{result.Server}': stdio (command) upstreams cannot be discovered yet.");
-                    continue;
-                }
-
                 await error.WriteLineAsync(result.Failure);
                 failed = true;
                 continue;

@@ -31,9 +31,8 @@ internal static class AclLintRunner
             }
 
             // Not knowing an upstream only narrows two checks; say so rather than fail the whole lint.
-            var why = result.Unsupported ? $"mcp: '{result.Server}' is a stdio (command) upstream, whose tools cannot be discovered yet" : result.Failure;
-            await error.WriteLineAsync($"{why} (pattern-matches-nothing and ambiguous-writable skip '{result.Server}')");
-            discoveryFailed |= !result.Unsupported && !source.IsSnapshot;
+            await error.WriteLineAsync($"{result.Failure} (pattern-matches-nothing and ambiguous-writable skip '{result.Server}')");
+            discoveryFailed |= !source.IsSnapshot;
         }
 
         var findings = PolicyLinter.Lint(config, surfaces);

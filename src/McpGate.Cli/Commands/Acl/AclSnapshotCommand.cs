@@ -53,7 +53,7 @@ internal static class AclSnapshotCommand
                 Nothing is written when any upstream cannot be discovered.
                 """,
             exitStatus: """
-                0  the snapshot was written (stdio upstreams are skipped with a note)
+                0  the snapshot was written
                 2  usage or config error, unknown --server, or the file cannot be written
                 3  an upstream could not be discovered (nothing is written)
                 """,

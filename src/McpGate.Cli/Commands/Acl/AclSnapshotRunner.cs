@@ -22,34 +22,16 @@ internal static class AclSnapshotRunner
         var upstreams = new List<UpstreamConfig>();
         foreach (var alias in serverAliases.Distinct(StringComparer.Ordinal))
         {
-            var upstream = PolicyConfig.GetServer(config, alias);
-            if (upstream.Url is null)
-            {
-                throw new CommandFailedException(
-                    ExitCodes.DiscoveryFailed,
-                    $"mcp: cannot snapshot '{alias}': it is a stdio (command) upstream, and stdio discovery is not supported yet.");
-            }
-
-            upstreams.Add(upstream);
+            upstreams.Add(PolicyConfig.GetServer(config, alias));
         }
 
         if (serverAliases.Count == 0)
         {
-            foreach (var upstream in config.Servers.Values)
-            {
-                if (upstream.Url is null)
-                {
-                    await error.WriteLineAsync($"mcp: skipped '{upstream.Alias}': stdio (command) upstreams cannot be discovered yet.");
-                    continue;
-                }
-
-                upstreams.Add(upstream);
-            }
+            upstreams.AddRange(config.Servers.Values);
         }
 
         var timeout = UpstreamTools.ResolveTimeout(timeoutSeconds, config.Gateway.DiscoveryTimeout);
-        var client = new ToolDiscoveryClient();
-        var discoveries = upstreams.Select(u => DiscoverAsync(client, u, timeout, cancellationToken)).ToArray();
+        var discoveries = upstreams.Select(u => DiscoverAsync(u, timeout, cancellationToken)).ToArray();
         var results = await Task.WhenAll(discoveries);
         var failed = false;
         foreach (var (_, failure) in results)
@@ -92,11 +74,12 @@ internal static class AclSnapshotRunner
     }
 
     private static async Task<(DiscoveredSurface? Surface, string? Failure)> DiscoverAsync(
-        ToolDiscoveryClient client, UpstreamConfig upstream, TimeSpan timeout, CancellationToken cancellationToken)
+        UpstreamConfig upstream, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return (await client.DiscoverSurfaceAsync(upstream.Alias, upstream.Url!, upstream.Headers, timeout, cancellationToken), null);
+            return (await UpstreamTools.WithClientAsync(upstream, (client, url) =>
+                client.DiscoverSurfaceAsync(upstream.Alias, url, upstream.Headers, timeout, cancellationToken)), null);
         }
         catch (DiscoveryException ex)
         {

@@ -50,17 +50,7 @@ internal static class AclTestRunner
         foreach (var server in fixtures.Where(f => f.TargetKind == TargetKind.Tool).Select(f => f.Server).Distinct(StringComparer.Ordinal))
         {
             var found = await source.GetAsync(config.Servers[server], cancellationToken);
-            if (found.Surface is null && !found.Unsupported)
-            {
-                throw new CommandFailedException(ExitCodes.DiscoveryFailed, found.Failure!);
-            }
-
-            if (found.Unsupported)
-            {
-                await error.WriteLineAsync($"mcp: '{server}' is a stdio upstream: its tools are classified by name and tool_acl only.");
-            }
-
-            surfaces[server] = found.Surface;
+            surfaces[server] = found.Surface ?? throw new CommandFailedException(ExitCodes.DiscoveryFailed, found.Failure!);
         }
 
         var results = new List<FixtureResult>(fixtures.Count);

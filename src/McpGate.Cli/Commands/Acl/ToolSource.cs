@@ -50,17 +50,7 @@ internal sealed class ToolSource
 
         if (_snapshot.Servers.TryGetValue(upstream.Alias, out var surface))
         {
-            return new UpstreamToolsResult(upstream.Alias, surface.Tools, null, Unsupported: false) { Surface = surface };
-        }
-
-        if (upstream.Url is null)
-        {
-            // A snapshot cannot record a stdio upstream either: the same known gap as live discovery.
-            return new UpstreamToolsResult(
-                upstream.Alias,
-                null,
-                $"mcp: '{upstream.Alias}' is a stdio (command) upstream, which 'mcp acl snapshot' cannot record yet.",
-                Unsupported: true);
+            return new UpstreamToolsResult(upstream.Alias, surface.Tools, null) { Surface = surface };
         }
 
         var recorded = _snapshot.Servers.Count == 0 ? "none" : string.Join(", ", _snapshot.Servers.Keys);
@@ -68,7 +58,6 @@ internal sealed class ToolSource
             upstream.Alias,
             null,
             $"mcp: server '{upstream.Alias}' is not in the tools snapshot {_snapshot.SourcePath} (it records: {recorded}). " +
-            $"Re-run 'mcp acl snapshot --server {upstream.Alias} --out FILE' to add it.",
-            Unsupported: false);
+            $"Re-run 'mcp acl snapshot --server {upstream.Alias} --out FILE' to add it.");
     }
 }

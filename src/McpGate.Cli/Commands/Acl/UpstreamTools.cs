@@ -1,3 +1,4 @@
+using McpGate.Gateway.Stdio;
 using McpGate.Mcp.Discovery;
 using McpGate.Analysis.Snapshots;
 using McpGate.Policy.Classification;
@@ -6,7 +7,7 @@ using McpGate.Configuration;
 namespace McpGate.Cli.Commands.Acl;
 
 /// <summary>What discovering one upstream's tools gave: the tools, or why there are none.</summary>
-internal sealed record UpstreamToolsResult(string Server, IReadOnlyList<ToolDescriptor>? Tools, string? Failure, bool Unsupported)
+internal sealed record UpstreamToolsResult(string Server, IReadOnlyList<ToolDescriptor>? Tools, string? Failure)
 {
     public bool Succeeded => Tools is not null;
 
@@ -26,25 +27,16 @@ internal static class UpstreamTools
 
     public static async Task<UpstreamToolsResult> DiscoverAsync(UpstreamConfig upstream, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (upstream.Url is null)
-        {
-            return new UpstreamToolsResult(
-                upstream.Alias,
-                null,
-                $"mcp: cannot discover the tools of '{upstream.Alias}': it is a stdio (command) upstream, and stdio discovery is not supported yet. Use --offline to classify by name and tool_acl only.",
-                Unsupported: true);
-        }
-
         try
         {
-            var client = new ToolDiscoveryClient();
-            var catalog = await client.DiscoverAsync(upstream.Alias, upstream.Url, upstream.Headers, timeout, cancellationToken);
-            return new UpstreamToolsResult(upstream.Alias, catalog.Tools, null, Unsupported: false);
+            var catalog = await WithClientAsync(upstream, (client, url) =>
+                client.DiscoverAsync(upstream.Alias, url, upstream.Headers, timeout, cancellationToken));
+            return new UpstreamToolsResult(upstream.Alias, catalog.Tools, null);
         }
         catch (DiscoveryException ex)
         {
             // Its message already names the server, the redacted URL and the cause.
-            return new UpstreamToolsResult(upstream.Alias, null, "mcp: " + ex.Message, Unsupported: false);
+            return new UpstreamToolsResult(upstream.Alias, null, "mcp: " + ex.Message);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -56,6 +48,25 @@ internal static class UpstreamTools
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="discover"/> with a client that reaches the upstream: over HTTP, or for a <c>command</c>
+    /// upstream through the gate's own stdio bridge, the child started for the discovery and ended after it.
+    /// </summary>
+    public static async Task<T> WithClientAsync<T>(UpstreamConfig upstream, Func<ToolDiscoveryClient, Uri, Task<T>> discover)
+    {
+        if (upstream.Url is { } url)
+        {
+            return await discover(new ToolDiscoveryClient(), url);
+        }
+
+        await using var stdio = new StdioDiscovery(upstream);
+        return await discover(stdio.Client, stdio.Address);
+    }
+
     private static UpstreamToolsResult Failed(UpstreamConfig upstream, string cause) =>
-        new(upstream.Alias, null, $"mcp: tool discovery failed for server '{upstream.Alias}' ({DiscoveryException.Redact(upstream.Url!)}): {cause}", Unsupported: false);
+        new(upstream.Alias, null, $"mcp: tool discovery failed for server '{upstream.Alias}' ({Describe(upstream)}): {cause}");
+
+    /// <summary>How an error names the upstream: its redacted URL, or the command it is started with.</summary>
+    public static string Describe(UpstreamConfig upstream) =>
+        upstream.Url is { } url ? DiscoveryException.Redact(url) : "command " + upstream.Command;
 }
