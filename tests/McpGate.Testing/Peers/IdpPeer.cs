@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
 namespace McpGate.Testing;
@@ -72,6 +74,66 @@ public sealed class IdpPeer : IAsyncDisposable
         }
 
         return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+    }
+
+    /// <summary>The public client of the authorization code flow (PKCE, no secret) and its redirect URI.</summary>
+    public const string CodeClientId = "mcp-app";
+
+    /// <summary>A confidential client of the same flow (PKCE and client_secret_basic), for clients that always send a secret.</summary>
+    public const string ConfidentialCodeClientId = "mcp-web";
+
+    public const string ConfidentialCodeClientSecret = "mcp-web-secret";
+
+    public static readonly Uri CodeRedirectUri = new("http://127.0.0.1/callback");
+
+    /// <summary>
+    /// What a user's browser does at the IdP, over plain HTTP: follows <paramref name="authorizationUri"/>'s redirects,
+    /// submits the login form as <paramref name="login"/> (alice: sre, bob: engineering) and the consent form, with the
+    /// IdP's cookies, until the IdP redirects to <see cref="CodeRedirectUri"/>. Returns that redirect (code, state, iss).
+    /// </summary>
+    public static async Task<Uri> SignInAsync(Uri authorizationUri, string login, CancellationToken ct = default)
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var browser = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+        var trail = new List<string>();
+        var url = authorizationUri;
+        HttpContent? form = null;
+        for (var step = 0; step < 12; step++)
+        {
+            using var request = new HttpRequestMessage(form is null ? HttpMethod.Get : HttpMethod.Post, url) { Content = form };
+            using var response = await browser.SendAsync(request, ct);
+            trail.Add($"{request.Method} {url.AbsolutePath} → {(int)response.StatusCode}");
+            if (response.Headers.Location is { } location)
+            {
+                var next = new Uri(url, location);
+                if (next.GetLeftPart(UriPartial.Path) == CodeRedirectUri.ToString())
+                {
+                    return next;
+                }
+
+                (url, form) = (next, null);
+                continue;
+            }
+
+            var html = await response.Content.ReadAsStringAsync(ct);
+            var match = Regex.Match(html, "<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
+            if (!response.IsSuccessStatusCode || !match.Success)
+            {
+                throw new InvalidOperationException($"the IdP's pages did not lead to the redirect URI: {string.Join(", ", trail)}\n{html[..Math.Min(html.Length, 2000)]}");
+            }
+
+            var fields = Regex.Matches(match.Groups[2].Value, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
+                .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+            if (fields.GetValueOrDefault("prompt") == "login")
+            {
+                fields["login"] = login;
+                fields["password"] = "any";
+            }
+
+            (url, form) = (new Uri(url, WebUtility.HtmlDecode(match.Groups[1].Value)), new FormUrlEncodedContent(fields));
+        }
+
+        throw new InvalidOperationException($"too many steps at the IdP: {string.Join(", ", trail)}");
     }
 
     public async ValueTask DisposeAsync()

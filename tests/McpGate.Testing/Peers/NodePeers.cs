@@ -81,7 +81,9 @@ public static class NodePeers
         catch (TimeoutException)
         {
             node.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node {arguments} did not finish in time");
+
+            // What it printed before it hung says where it hung.
+            throw new TimeoutException($"node {arguments} did not finish in time:\n{await stdout}{await stderr}");
         }
 
         return (node.ExitCode, await stdout, await stderr);
