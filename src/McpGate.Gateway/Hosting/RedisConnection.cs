@@ -34,6 +34,10 @@ internal static class RedisConnection
         // A replica that starts while Redis is away keeps retrying instead of crashing in a loop; what needs Redis
         // fails until it is back (and /readyz says so).
         options.AbortOnConnectFail = false;
+
+        // While Redis is away a command fails at once instead of waiting in the client's backlog for a reconnection
+        // (5 s by default): a rate-limited call falls back to the replica's own buckets without that wait.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName ??= "mcpgate";
         return options;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using McpGate.Gateway.Tests.Faults;
@@ -60,8 +61,11 @@ public sealed class RedisReadinessTests : IAsyncLifetime
 
         // The session sealed with the key ring from Redis still opens, and a rate-limited write still goes (counted
         // on this replica's own buckets).
+        var started = Stopwatch.GetTimestamp();
         var write = await alice.CallToolAsync("delete_file", GateClients.Args(("path", "/tmp/x")));
+        var took = Stopwatch.GetElapsedTime(started);
         write.IsError.Should().NotBe(true);
+        took.Should().BeLessThan(TimeSpan.FromSeconds(4), "the call does not wait out the Redis client's 5 s backlog timeout before falling back");
 
         await _redis.RestartAsync();
         (status, body) = await ReadinessWhenAsync(redisReachable: true);
