@@ -15,18 +15,18 @@ namespace McpGate.Gateway.Sessions;
 /// </summary>
 internal sealed class SessionKeyRingStartup(SessionSealer sealer, KeyRingLock keyRingLock, ILogger<SessionKeyRingStartup> logger) : IHostedService
 {
-    /// <summary>How long a replica waits for another's first read of the ring; a few seconds is plenty.</summary>
-    internal static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+    // How long a replica waits for another's first read of the ring, which takes milliseconds to seconds.
+    private const int LockWaitSeconds = 30;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         IAsyncDisposable? held = null;
         try
         {
-            held = await keyRingLock.AcquireAsync(LockWait, cancellationToken);
+            held = await keyRingLock.AcquireAsync(TimeSpan.FromSeconds(LockWaitSeconds), cancellationToken);
             if (held is null)
             {
-                logger.KeyRingLockNotTaken(keyRingLock.Description, "another replica held it for longer than " + LockWait.TotalSeconds + " s");
+                logger.KeyRingLockNotTaken(keyRingLock.Description, $"another replica held it for more than {LockWaitSeconds} s");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or RedisException or TimeoutException)
@@ -123,11 +123,10 @@ internal abstract class KeyRingLock
     /// <summary>A Redis lock (SET NX with an expiry, StackExchange.Redis' LockTake) beside the ring's key.</summary>
     public sealed class InRedis(IConnectionMultiplexer redis, string keyRingKey) : KeyRingLock
     {
-        private readonly IConnectionMultiplexer _redis = redis;
-
         // Longer than any first read of the ring; a replica killed while holding it delays the others this long at most.
         private static readonly TimeSpan s_expiry = TimeSpan.FromSeconds(30);
 
+        private readonly IConnectionMultiplexer _redis = redis;
         private readonly RedisKey _key = keyRingKey + ":lock";
         private readonly RedisValue _token = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 

@@ -18,6 +18,7 @@ internal static class SessionSealingServiceCollectionExtensions
         // Before AddDataProtection: hosted services start in registration order, and Data Protection's own would
         // otherwise load (and, when empty, fill) the key ring first, without the lock.
         services.AddHostedService<SessionKeyRingStartup>();
+
         // One application name for every replica: Data Protection otherwise isolates apps by their content root, and
         // two replicas installed at different paths could not open each other's ids.
         var dataProtection = services.AddDataProtection().SetApplicationName("McpGate");

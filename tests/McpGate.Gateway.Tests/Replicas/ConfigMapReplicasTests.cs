@@ -22,8 +22,8 @@ public sealed class ConfigMapReplicasTests : IAsyncLifetime
     private static readonly TimeSpan s_reloadTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _directory = new();
-    private readonly List<(RunningMcp Process, int Port)> _replicas = [];
     private TestUpstream _upstream = null!;
+    private ServeReplicas _replicas = null!;
     private string _volume = null!;
 
     public async Task InitializeAsync()
@@ -32,26 +32,14 @@ public sealed class ConfigMapReplicasTests : IAsyncLifetime
         _volume = _directory.Combine("configmap");
         Directory.CreateDirectory(_volume);
         var config = ConfigMapVolume.Create(_volume, GatePolicies.Standard(_upstream.McpUrl));
-        var starting = new List<Task>();
-        for (var i = 1; i <= 3; i++)
-        {
-            var port = UnusedLoopback.Port();
-            var replica = McpProcess.Start(
-                _directory.Path,
-                ["serve", "--config", config, "--listen", $"127.0.0.1:{port}", "--audit-log", _directory.Combine("audit", $"mcpgate-r{i}-.jsonl")],
-                new Dictionary<string, string> { ["MCPGATE_INSTANCE"] = $"r{i}" });
-            _replicas.Add((replica, port));
-            starting.Add(replica.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(90)));
-        }
-
-        await Task.WhenAll(starting);
+        _replicas = await ServeReplicas.StartAsync(_directory, config);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var (process, _) in _replicas)
+        if (_replicas is not null)
         {
-            await process.DisposeAsync();
+            await _replicas.DisposeAsync();
         }
 
         await _upstream.DisposeAsync();
@@ -62,7 +50,7 @@ public sealed class ConfigMapReplicasTests : IAsyncLifetime
     public async Task KubeletSwap_IsAppliedByEveryReplica_AndABrokenOneRefusedByEvery_WithoutARestart()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var (_, port) in _replicas)
+        foreach (var (_, port) in _replicas.All)
         {
             (await ReadFileAsync(http, port, GatePolicies.BobToken)).Should().BeTrue("bob is a reader in the first version");
         }
@@ -70,8 +58,8 @@ public sealed class ConfigMapReplicasTests : IAsyncLifetime
         // bob loses the reader role: read_file, allowed until now, is denied.
         ConfigMapVolume.Update(_volume, GatePolicies.Standard(_upstream.McpUrl).Replace("\"bob\": { \"roles\": [\"reader\"] }", "\"bob\": { \"roles\": [\"public-reader\"] }", StringComparison.Ordinal));
 
-        await Task.WhenAll(_replicas.Select(r => r.Process.WaitForOutputLineAsync(line => line.Contains("Policy reloaded from", StringComparison.Ordinal), s_reloadTimeout)));
-        foreach (var (_, port) in _replicas)
+        await Task.WhenAll(_replicas.All.Select(r => r.Process.WaitForOutputLineAsync(line => line.Contains("Policy reloaded from", StringComparison.Ordinal), s_reloadTimeout)));
+        foreach (var (_, port) in _replicas.All)
         {
             (await ReadFileAsync(http, port, GatePolicies.BobToken)).Should().BeFalse($"the replica on {port} applied the new version");
             var policy = (await ReadinessAsync(http, port)).GetProperty("policy");
@@ -82,8 +70,8 @@ public sealed class ConfigMapReplicasTests : IAsyncLifetime
         // A broken update: every replica refuses it and keeps the second version (bob denied, alice allowed).
         ConfigMapVolume.Update(_volume, """{ "mcpServers": { "files": """);
 
-        await Task.WhenAll(_replicas.Select(r => r.Process.WaitForOutputLineAsync(line => line.Contains("Policy change refused", StringComparison.Ordinal), s_reloadTimeout)));
-        foreach (var (_, port) in _replicas)
+        await Task.WhenAll(_replicas.All.Select(r => r.Process.WaitForOutputLineAsync(line => line.Contains("Policy change refused", StringComparison.Ordinal), s_reloadTimeout)));
+        foreach (var (_, port) in _replicas.All)
         {
             (await ReadFileAsync(http, port, GatePolicies.BobToken)).Should().BeFalse("the last good version stays in force");
             (await ReadFileAsync(http, port, GatePolicies.AliceToken)).Should().BeTrue("the last good version stays in force, not a deny-all");
@@ -96,7 +84,7 @@ public sealed class ConfigMapReplicasTests : IAsyncLifetime
     /// <summary>True when <paramref name="token"/>'s read_file call ran, false when the gate denied it.</summary>
     private static async Task<bool> ReadFileAsync(HttpClient http, int port, string token)
     {
-        var reply = await GateHttp.PostAsync(http, new Uri($"http://127.0.0.1:{port}/mcp/files"), FaultClient.ToolCall(1, "read_file"), token);
+        var reply = await GateHttp.PostAsync(http, ServeReplicas.McpUrl(port), FaultClient.ToolCall(1, "read_file"), token);
         reply.Status.Should().Be(HttpStatusCode.OK, reply.Body);
         return reply.Message!.Value.TryGetProperty("result", out _);
     }
