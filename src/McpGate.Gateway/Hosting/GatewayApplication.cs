@@ -139,6 +139,7 @@ internal static class GatewayApplication
         services.AddHostedService(sp => sp.GetRequiredService<StdioUpstreams>());
         services.AddSingleton<ToolCatalog>();
         services.AddSingleton<RequestDecider>();
+        services.AddSingleton<BatchGate>();
         services.AddSingleton<GateRateLimiter>();
         services.AddSingleton<GateResponseTransform>();
         services.AddSingleton(sp =>
