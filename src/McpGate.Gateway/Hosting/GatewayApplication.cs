@@ -135,7 +135,8 @@ internal static class GatewayApplication
         services.AddSingleton(sp => new StdioUpstreams(
             alias => sp.GetRequiredService<GateStateStore>().Current.Config.Servers.GetValueOrDefault(alias),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<StdioUpstreams>>()));
+            sp.GetRequiredService<ILogger<StdioUpstreams>>(),
+            sp.GetRequiredService<StdioMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<StdioUpstreams>());
         services.AddSingleton<ToolCatalog>();
         services.AddSingleton<RequestDecider>();

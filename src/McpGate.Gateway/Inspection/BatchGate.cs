@@ -5,6 +5,7 @@ using McpGate.Audit;
 using McpGate.Gateway.RateLimiting;
 using McpGate.Gateway.Telemetry;
 using McpGate.Mcp.JsonRpc;
+using McpGate.Policy.Evaluation;
 using Microsoft.AspNetCore.Http;
 
 namespace McpGate.Gateway.Inspection;
@@ -96,6 +97,9 @@ internal sealed class BatchGate(RequestDecider decider, GateRateLimiter rateLimi
                         JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
                     }
                 }
+
+                Measure(context, gate, message, decisions[i], i == limitedIndex ? AuditResults.RateLimited
+                    : decisions[i] is { IsAllowed: false } ? AuditResults.CapabilityDenied : AuditResults.BatchRefused);
             }
 
             writer.WriteEndArray();
@@ -114,17 +118,40 @@ internal sealed class BatchGate(RequestDecider decider, GateRateLimiter rateLimi
 
     /// <summary>
     /// Step 12 for a forwarded batch: one audit row per decided element, with its own outcome (what its response showed,
-    /// else the exchange's: <paramref name="failed"/> is an upstream error).
+    /// else the exchange's: <paramref name="failed"/> is an upstream error), and each request or notification of
+    /// <paramref name="messages"/> measured as the MCP operation it is.
     /// </summary>
-    public void Completed(GateRequestContext gate, List<ForwardedCall> batch, bool failed)
+    public void Completed(HttpContext context, GateRequestContext gate, IReadOnlyList<InspectedMessage> messages, List<ForwardedCall> batch, bool failed)
     {
-        foreach (var call in batch)
+        // The decided elements are in body order, so one pass pairs each message with its call, if it has one.
+        var next = 0;
+        foreach (var message in messages)
         {
-            var result = call.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
-            audit.Post(GateAuditRecords.ForDecision(gate, call.Message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
-            metrics.Decided(call.Decision, call.Message.Method, result);
+            var call = next < batch.Count && ReferenceEquals(batch[next].Message, message) ? batch[next++] : null;
+            var result = call?.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
+            if (call is not null)
+            {
+                audit.Post(GateAuditRecords.ForDecision(gate, message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
+                metrics.Decided(call.Decision, message.Method, result);
+            }
+
+            Measure(context, gate, message, call?.Decision, result);
         }
 
         gate.Result = failed ? AuditResults.UpstreamError : AuditResults.Ok;
+    }
+
+    /// <summary>
+    /// <c>mcp.server.operation.duration</c> per element, as for a message sent alone: the semantic conventions measure
+    /// each MCP request and notification, whatever HTTP request carried it. Every element of a batch took the whole
+    /// exchange (the caller gets all the answers at once), so each records that. A response (to a server's request)
+    /// is no operation.
+    /// </summary>
+    private void Measure(HttpContext context, GateRequestContext gate, InspectedMessage message, Decision? decision, string result)
+    {
+        if (message.Kind != JsonRpcMessageKind.Response)
+        {
+            metrics.Completed(context, gate, message, decision, result);
+        }
     }
 }

@@ -285,7 +285,7 @@ internal sealed class McpGateMiddleware(
             if (gate.Batch is { } batch)
             {
                 // A batch is audited like the messages it holds: one row per decided element, with its own outcome.
-                batches.Completed(gate, batch, failed);
+                batches.Completed(context, gate, inspection.Messages, batch, failed);
             }
             else if (gate.Message is { } forwarded)
             {
@@ -319,20 +319,30 @@ internal sealed class McpGateMiddleware(
         metrics.Completed(context, gate, message, decision, result);
     }
 
-    /// <summary>Hands the request to YARP (without the client's credentials) and answers a forwarding failure as JSON-RPC.</summary>
+    /// <summary>
+    /// A GET or DELETE: hands it to YARP (without the client's credentials), answers a forwarding failure as JSON-RPC,
+    /// and measures it at the HTTP level (it carries no MCP message to measure as an operation).
+    /// </summary>
     private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
     {
-        var originalBody = BeginForwarding(context, gate);
         try
         {
-            await next(context);
+            var originalBody = BeginForwarding(context, gate);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = originalBody;
+            }
+
+            await AnswerForwardingFailureAsync(context, gate);
         }
         finally
         {
-            context.Response.Body = originalBody;
+            metrics.HttpRequestCompleted(context, gate);
         }
-
-        await AnswerForwardingFailureAsync(context, gate);
     }
 
     /// <summary>Returns the response body stream to put back once YARP is done.</summary>
