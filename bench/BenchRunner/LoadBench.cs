@@ -218,7 +218,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                 _gateLists++;
             }
 
-            log.WriteLine($"  {target.Name,-9} {target.Url}  session {target.Session[..Math.Min(8, target.Session.Length)]}…  tools/list → {target.ToolsReturned} tools  ({probe.RequestsSent - before} setup requests)");
+            log.WriteLine($"  {target.Name,-15} {target.Url}  session {target.Session[..Math.Min(8, target.Session.Length)]}…  tools/list → {target.ToolsReturned} tools  ({probe.RequestsSent - before} setup requests)");
         }
     }
 
@@ -261,7 +261,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
             }
 
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {target.Name,-9} warmed {elapsed} s, last {recent.Last():0} req/s{(settled ? string.Empty : " (did not settle)")}"));
+                $"  {target.Name,-15} warmed {elapsed} s, last {recent.Last():0} req/s{(settled ? string.Empty : " (did not settle)")}"));
             target.WarmupS = elapsed;
             if (withList && !target.CallOnly)
             {
@@ -295,7 +295,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                 var rss = target.Process?.ReadRssKb() ?? 0;
                 runs[target.Name].Add(new RunRecord(round, Math.Round(result.RequestsPerSecond, 1), result.LatencyUs.P50, result.LatencyUs.P99, rss, Math.Round(foreign, 1), result));
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round} {target.Name,-9} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  other work on CPU 0 {foreign,4:0.0} %")}"));
+                    $"  round {round} {target.Name,-15} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  other work on CPU 0 {foreign,4:0.0} %")}"));
             }
         }
 
