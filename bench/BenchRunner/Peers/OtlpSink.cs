@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
 namespace McpGate.Bench.Runner.Peers;
@@ -31,17 +30,7 @@ internal sealed class OtlpSink
     public async Task ReceiveAsync(HttpContext context, bool traces)
     {
         var reader = context.Request.BodyReader;
-        ReadResult read;
-        while (true)
-        {
-            read = await reader.ReadAsync(context.RequestAborted);
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                break;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
+        var read = await RequestBodies.ReadToEndAsync(reader, context.RequestAborted);
 
         var length = read.Buffer.Length;
         if (traces)
