@@ -101,6 +101,7 @@ internal sealed record ScenarioResult
 /// <summary>What shows each of the gate's variants did its extra work while it was measured.</summary>
 internal sealed record VariantEvidence
 {
+    [JsonPropertyName("oauth")]
     public required OAuthEvidence OAuth { get; init; }
 
     public required MetricsEvidence Metrics { get; init; }
