@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpGate.Bench.Runner.Peers;
@@ -114,7 +115,8 @@ internal sealed partial class LoadBench
         };
         log.WriteLine($"  {OAuthGate}: issuer discovery fetched {evidence.OAuth.DiscoveryRequests}×, JWKS {evidence.OAuth.JwksRequests}× for {oauth.Requests} requests");
         log.WriteLine($"  {MetricsGate}: {evidence.Metrics.Scrapes} scrapes ({evidence.Metrics.ScrapeFailures} failed), tools/call recorded {evidence.Metrics.ToolCallsRecorded} of {metrics.ToolCalls} sent");
-        log.WriteLine($"  {TracesGate}: {sink.TraceRequests} trace exports, {sink.TraceBytes / 1048576.0:0.0} MiB, {sink.Spans} spans for {traces.Requests} requests ({evidence.Traces.SpansPerRequest} per request); {sink.MetricRequests} metric exports");
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {TracesGate}: {sink.TraceRequests} trace exports, {sink.TraceBytes / 1048576.0:0.0} MiB, {sink.Spans} spans for {traces.Requests} requests ({evidence.Traces.SpansPerRequest:0.00} per request); {sink.MetricRequests} metric exports"));
 
         // A variant that did not do its extra work would make its figure meaningless: fail rather than report it.
         if (_scraper.Failures > 0 || evidence.Metrics.ToolCallsRecorded == 0)
