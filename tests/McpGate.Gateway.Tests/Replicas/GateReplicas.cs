@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json;
+using McpGate.Gateway.Tests.Functional;
+using McpGate.Testing;
+
+namespace McpGate.Gateway.Tests.Replicas;
+
+/// <summary>
+/// Built <c>mcp serve</c> processes on loopback sharing one config, as the replicas of docs/deploy.md: replica i is
+/// <c>MCPGATE_INSTANCE=r{i+1}</c> and writes its own audit file into one directory.
+/// </summary>
+internal sealed class GateReplicas : IAsyncDisposable
+{
+    private readonly TempDirectory _directory;
+    private readonly List<(RunningMcp Process, int Port)> _replicas;
+
+    private GateReplicas(TempDirectory directory, List<(RunningMcp Process, int Port)> replicas)
+    {
+        _directory = directory;
+        _replicas = replicas;
+    }
+
+    public int Count => _replicas.Count;
+
+    public IReadOnlyList<int> Ports => [.. _replicas.Select(r => r.Port)];
+
+    /// <summary>Starts <paramref name="count"/> replicas of <paramref name="configPath"/> in <paramref name="directory"/>.</summary>
+    public static async Task<GateReplicas> StartAsync(TempDirectory directory, string configPath, int count = 3)
+    {
+        var replicas = new List<(RunningMcp Process, int Port)>();
+        var starting = new List<Task>();
+        for (var i = 1; i <= count; i++)
+        {
+            var port = UnusedLoopback.Port();
+            var replica = McpProcess.Start(
+                directory.Path,
+                ["serve", "--config", configPath, "--listen", $"127.0.0.1:{port}", "--audit-log", directory.Combine("audit", $"mcpgate-r{i}-.jsonl")],
+                new Dictionary<string, string> { ["MCPGATE_INSTANCE"] = Instance(i - 1) });
+            replicas.Add((replica, port));
+            starting.Add(replica.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(90)));
+        }
+
+        var started = new GateReplicas(directory, replicas);
+        try
+        {
+            await Task.WhenAll(starting);
+            return started;
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The <c>gate_instance</c> replica <paramref name="index"/> writes.</summary>
+    public static string Instance(int index) => $"r{index + 1}";
+
+    /// <summary>The process id of replica <paramref name="index"/> (the parent of the stdio children it starts).</summary>
+    public int ProcessId(int index) => _replicas[index].Process.Id;
+
+    /// <summary>SIGKILL to replica <paramref name="index"/> and everything it started, as a node going away: no drain.</summary>
+    public void Kill(int index) => _replicas[index].Process.Kill();
+
+    /// <summary>
+    /// Straight to each replica (no load balancer), <paramref name="sealedId"/> is refused (404) to
+    /// <paramref name="otherToken"/>'s subject and once one character of it is altered, and still opens for
+    /// <paramref name="ownerToken"/>, whose session it is.
+    /// </summary>
+    public async Task ShouldRefuseOthersAndAlteredIdsAsync(string path, string ownerToken, string otherToken, string sealedId, string protocolVersion)
+    {
+        var middle = sealedId.Length / 2;
+        var altered = sealedId[..middle] + (sealedId[middle] == 'A' ? 'B' : 'A') + sealedId[(middle + 1)..];
+
+        (await PostToEachAsync(path, otherToken, sealedId, protocolVersion)).Should().AllBeEquivalentTo(HttpStatusCode.NotFound, "another subject holds the id");
+        (await PostToEachAsync(path, ownerToken, altered, protocolVersion)).Should().AllBeEquivalentTo(HttpStatusCode.NotFound, "the id was altered");
+        (await PostToEachAsync(path, ownerToken, sealedId, protocolVersion)).Should().AllBeEquivalentTo(HttpStatusCode.OK, "the owner's id opens on every replica");
+    }
+
+    /// <summary>POSTs <c>tools/list</c> with <paramref name="sessionId"/> to every replica; the statuses, in replica order.</summary>
+    private async Task<List<HttpStatusCode>> PostToEachAsync(string path, string token, string sessionId, string protocolVersion)
+    {
+        using var http = new HttpClient();
+        var statuses = new List<HttpStatusCode>();
+        foreach (var port in Ports)
+        {
+            var reply = await GateHttp.PostAsync(http, new Uri($"http://127.0.0.1:{port}{path}"), """{"jsonrpc":"2.0","id":7,"method":"tools/list"}""", token,
+                new Dictionary<string, string> { ["Mcp-Session-Id"] = sessionId, ["MCP-Protocol-Version"] = protocolVersion });
+            statuses.Add(reply.Status);
+        }
+
+        return statuses;
+    }
+
+    /// <summary>Every line of every replica's audit files (audit lines are flushed within about 10 ms).</summary>
+    public List<JsonElement> AuditLines()
+    {
+        Thread.Sleep(300);
+        var lines = new List<JsonElement>();
+        foreach (var file in Directory.GetFiles(_directory.Combine("audit"), "mcpgate-*.jsonl"))
+        {
+            lines.AddRange(TempDirectory.ReadLines(file).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()));
+        }
+
+        return lines;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (process, _) in _replicas)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
