@@ -65,16 +65,18 @@ internal sealed class GateReplicas : IAsyncDisposable
     /// <summary>
     /// Straight to each replica (no load balancer), <paramref name="sealedId"/> is refused (404) to
     /// <paramref name="otherToken"/>'s subject and once one character of it is altered, and still opens for
-    /// <paramref name="ownerToken"/>, whose session it is.
+    /// <paramref name="ownerToken"/>, whose session it is; each refusal is audited as <c>unknown_session</c>.
     /// </summary>
     public async Task ShouldRefuseOthersAndAlteredIdsAsync(string path, string ownerToken, string otherToken, string sealedId, string protocolVersion)
     {
         var middle = sealedId.Length / 2;
         var altered = sealedId[..middle] + (sealedId[middle] == 'A' ? 'B' : 'A') + sealedId[(middle + 1)..];
+        var refusedBefore = AuditLines().Count(IsUnknownSession);
 
         (await PostToEachAsync(path, otherToken, sealedId, protocolVersion)).Should().AllBeEquivalentTo(HttpStatusCode.NotFound, "another subject holds the id");
         (await PostToEachAsync(path, ownerToken, altered, protocolVersion)).Should().AllBeEquivalentTo(HttpStatusCode.NotFound, "the id was altered");
         (await PostToEachAsync(path, ownerToken, sealedId, protocolVersion)).Should().AllBeEquivalentTo(HttpStatusCode.OK, "the owner's id opens on every replica");
+        AuditLines().Count(IsUnknownSession).Should().Be(refusedBefore + 2 * Count);
     }
 
     /// <summary>POSTs <c>tools/list</c> with <paramref name="sessionId"/> to every replica; the statuses, in replica order.</summary>
@@ -92,12 +94,17 @@ internal sealed class GateReplicas : IAsyncDisposable
         return statuses;
     }
 
+    private static bool IsUnknownSession(JsonElement line) => line.GetProperty("result").GetString() == "unknown_session";
+
     /// <summary>Every line of every replica's audit files (audit lines are flushed within about 10 ms).</summary>
     public List<JsonElement> AuditLines()
     {
         Thread.Sleep(300);
         var lines = new List<JsonElement>();
-        foreach (var file in Directory.GetFiles(_directory.Combine("audit"), "mcpgate-*.jsonl"))
+        var audit = _directory.Combine("audit");
+
+        // A replica creates its file with its first line.
+        foreach (var file in Directory.Exists(audit) ? Directory.GetFiles(audit, "mcpgate-*.jsonl") : [])
         {
             lines.AddRange(TempDirectory.ReadLines(file).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()));
         }

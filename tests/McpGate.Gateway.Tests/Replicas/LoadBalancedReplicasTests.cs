@@ -78,8 +78,6 @@ public sealed class LoadBalancedReplicasTests : IAsyncLifetime
     {
         await using var bob = await ConnectAsync(GatePolicies.BobToken);
         await _replicas.ShouldRefuseOthersAndAlteredIdsAsync("/mcp/files", GatePolicies.BobToken, GatePolicies.AliceToken, bob.SessionId!, TestMcpClient.LegacyProtocolVersion);
-
-        _replicas.AuditLines().Count(l => l.GetProperty("result").GetString() == "unknown_session").Should().Be(2 * _replicas.Count);
     }
 
     private Task<McpClient> ConnectAsync(string token) =>
