@@ -6,43 +6,55 @@ using McpGate.Testing;
 namespace McpGate.Gateway.Tests.Replicas;
 
 /// <summary>
-/// Built <c>mcp serve</c> processes on loopback sharing one config, as the replicas of docs/deploy.md: replica i is
-/// <c>MCPGATE_INSTANCE=r{i+1}</c> and writes its own audit file into one directory.
+/// Built <c>mcp serve</c> processes on loopback sharing one config and a real <c>redis-server</c> (the session key
+/// ring), as the replicas of docs/deploy.md: replica i is <c>MCPGATE_INSTANCE=r{i+1}</c> and writes its own audit file
+/// into one directory.
 /// </summary>
 internal sealed class GateReplicas : IAsyncDisposable
 {
-    private readonly TempDirectory _directory;
-    private readonly List<(RunningMcp Process, int Port)> _replicas;
+    /// <summary>
+    /// The xunit collection of the classes that start replicas: each runs three gate processes and a load balancer
+    /// whose health checks take a replica out when it answers late, so they run one after another, not at once.
+    /// </summary>
+    public const string Collection = "Gate replicas";
 
-    private GateReplicas(TempDirectory directory, List<(RunningMcp Process, int Port)> replicas)
+    private readonly TempDirectory _directory;
+    private readonly RedisServer _redis;
+    private readonly List<(RunningMcp Process, int Port)> _replicas = [];
+
+    private GateReplicas(TempDirectory directory, RedisServer redis)
     {
         _directory = directory;
-        _replicas = replicas;
+        _redis = redis;
     }
 
     public int Count => _replicas.Count;
 
     public IReadOnlyList<int> Ports => [.. _replicas.Select(r => r.Port)];
 
-    /// <summary>Starts <paramref name="count"/> replicas of <paramref name="configPath"/> in <paramref name="directory"/>.</summary>
-    public static async Task<GateReplicas> StartAsync(TempDirectory directory, string configPath, int count = 3)
+    /// <summary>
+    /// Starts Redis, then <paramref name="count"/> replicas in <paramref name="directory"/> of the config
+    /// <paramref name="config"/> makes of the Redis connection string (the members of a <c>gateway</c> object:
+    /// <c>"redis": "127.0.0.1:port"</c>).
+    /// </summary>
+    public static async Task<GateReplicas> StartAsync(TempDirectory directory, Func<string, string> config, int count = 3)
     {
-        var replicas = new List<(RunningMcp Process, int Port)>();
-        var starting = new List<Task>();
-        for (var i = 1; i <= count; i++)
-        {
-            var port = UnusedLoopback.Port();
-            var replica = McpProcess.Start(
-                directory.Path,
-                ["serve", "--config", configPath, "--listen", $"127.0.0.1:{port}", "--audit-log", directory.Combine("audit", $"mcpgate-r{i}-.jsonl")],
-                new Dictionary<string, string> { ["MCPGATE_INSTANCE"] = Instance(i - 1) });
-            replicas.Add((replica, port));
-            starting.Add(replica.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(90)));
-        }
-
-        var started = new GateReplicas(directory, replicas);
+        var started = new GateReplicas(directory, await RedisServer.StartAsync());
         try
         {
+            var configPath = directory.WriteFile("servers.json", config($"\"redis\": \"{started._redis.ConnectionString}\""));
+            var starting = new List<Task>();
+            for (var i = 0; i < count; i++)
+            {
+                var port = UnusedLoopback.Port();
+                var replica = McpProcess.Start(
+                    directory.Path,
+                    ["serve", "--config", configPath, "--listen", $"127.0.0.1:{port}", "--audit-log", directory.Combine("audit", $"mcpgate-{Instance(i)}-.jsonl")],
+                    new Dictionary<string, string> { ["MCPGATE_INSTANCE"] = Instance(i) });
+                started._replicas.Add((replica, port));
+                starting.Add(replica.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(90)));
+            }
+
             await Task.WhenAll(starting);
             return started;
         }
@@ -118,5 +130,7 @@ internal sealed class GateReplicas : IAsyncDisposable
         {
             await process.DisposeAsync();
         }
+
+        await _redis.DisposeAsync();
     }
 }

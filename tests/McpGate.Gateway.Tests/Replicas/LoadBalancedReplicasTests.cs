@@ -14,24 +14,20 @@ namespace McpGate.Gateway.Tests.Replicas;
 [Trait("Category", "Process")]
 [Trait("Category", "Network")]
 [Trait("Category", "Slow")]
+[Collection(GateReplicas.Collection)]
 public sealed class LoadBalancedReplicasTests : IAsyncLifetime
 {
     private const int Calls = 12;
 
     private readonly TempDirectory _directory = new();
-    private RedisServer _redis = null!;
     private TestUpstream _upstream = null!;
     private GateReplicas _replicas = null!;
     private HaproxyServer _haproxy = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
         _upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
-        var config = _directory.WriteFile("servers.json", GatePolicies.Standard(_upstream.McpUrl, $$"""
-            "redis": "{{_redis.ConnectionString}}"
-            """));
-        _replicas = await GateReplicas.StartAsync(_directory, config);
+        _replicas = await GateReplicas.StartAsync(_directory, redis => GatePolicies.Standard(_upstream.McpUrl, redis));
         _haproxy = await HaproxyServer.StartAsync(_replicas.Ports);
     }
 
@@ -40,7 +36,6 @@ public sealed class LoadBalancedReplicasTests : IAsyncLifetime
         await _haproxy.DisposeAsync();
         await _replicas.DisposeAsync();
         await _upstream.DisposeAsync();
-        await _redis.DisposeAsync();
         _directory.Dispose();
     }
 

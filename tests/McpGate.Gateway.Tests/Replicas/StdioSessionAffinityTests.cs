@@ -18,25 +18,20 @@ namespace McpGate.Gateway.Tests.Replicas;
 [Trait("Category", "Process")]
 [Trait("Category", "Network")]
 [Trait("Category", "Slow")]
+[Collection(GateReplicas.Collection)]
 public sealed class StdioSessionAffinityTests : IAsyncLifetime
 {
     private const int Sessions = 6;
     private const int CallsPerSession = 4;
 
     private readonly TempDirectory _directory = new();
-    private RedisServer _redis = null!;
     private GateReplicas _replicas = null!;
     private DocumentedHaproxy _haproxy = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        var config = _directory.WriteFile("servers.json", StdioPeers.Config(
-            "node",
-            [Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs")],
-            stdio: """{ "sharing": "per-session" }""",
-            gateway: $"\"redis\": \"{_redis.ConnectionString}\""));
-        _replicas = await GateReplicas.StartAsync(_directory, config);
+        _replicas = await GateReplicas.StartAsync(_directory, redis => StdioPeers.Config(
+            "node", [Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs")], stdio: """{ "sharing": "per-session" }""", gateway: redis));
         _haproxy = await DocumentedHaproxy.StartAsync(_replicas.Ports);
     }
 
@@ -44,7 +39,6 @@ public sealed class StdioSessionAffinityTests : IAsyncLifetime
     {
         await _haproxy.DisposeAsync();
         await _replicas.DisposeAsync();
-        await _redis.DisposeAsync();
         _directory.Dispose();
     }
 

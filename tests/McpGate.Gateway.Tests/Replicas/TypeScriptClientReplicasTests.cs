@@ -12,24 +12,20 @@ namespace McpGate.Gateway.Tests.Replicas;
 [Trait("Category", "Process")]
 [Trait("Category", "Network")]
 [Trait("Category", "Slow")]
+[Collection(GateReplicas.Collection)]
 public sealed class TypeScriptClientReplicasTests : IAsyncLifetime
 {
     private const int Calls = 6;
 
     private readonly TempDirectory _directory = new();
-    private RedisServer _redis = null!;
     private StatefulTypeScriptUpstream _upstream = null!;
     private GateReplicas _replicas = null!;
     private HaproxyServer _haproxy = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
         _upstream = await StatefulTypeScriptUpstream.StartAsync();
-        var config = _directory.WriteFile("servers.json", GatePolicies.Standard(_upstream.McpUrl, $$"""
-            "redis": "{{_redis.ConnectionString}}"
-            """));
-        _replicas = await GateReplicas.StartAsync(_directory, config);
+        _replicas = await GateReplicas.StartAsync(_directory, redis => GatePolicies.Standard(_upstream.McpUrl, redis));
         _haproxy = await HaproxyServer.StartAsync(_replicas.Ports);
     }
 
@@ -38,7 +34,6 @@ public sealed class TypeScriptClientReplicasTests : IAsyncLifetime
         await _haproxy.DisposeAsync();
         await _replicas.DisposeAsync();
         await _upstream.DisposeAsync();
-        await _redis.DisposeAsync();
         _directory.Dispose();
     }
 
