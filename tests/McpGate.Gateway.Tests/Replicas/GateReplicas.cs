@@ -6,9 +6,9 @@ using McpGate.Testing;
 namespace McpGate.Gateway.Tests.Replicas;
 
 /// <summary>
-/// Built <c>mcp serve</c> processes on loopback sharing one config and a real <c>redis-server</c> (the session key
-/// ring), as the replicas of docs/deploy.md: replica i is <c>MCPGATE_INSTANCE=r{i+1}</c> and writes its own audit file
-/// into one directory.
+/// <see cref="ServeReplicas"/> sharing a real <c>redis-server</c> (the session key ring), as the replicas of
+/// docs/deploy.md, with what the load-balancer tests ask of them: kill one, find a stdio child's replica, present a
+/// session id to each, read their audit files as one log.
 /// </summary>
 internal sealed class GateReplicas : IAsyncDisposable
 {
@@ -20,7 +20,7 @@ internal sealed class GateReplicas : IAsyncDisposable
 
     private readonly TempDirectory _directory;
     private readonly RedisServer _redis;
-    private readonly List<(RunningMcp Process, int Port)> _replicas = [];
+    private ServeReplicas _replicas = null!;
 
     private GateReplicas(TempDirectory directory, RedisServer redis)
     {
@@ -28,9 +28,9 @@ internal sealed class GateReplicas : IAsyncDisposable
         _redis = redis;
     }
 
-    public int Count => _replicas.Count;
+    public int Count => _replicas.All.Count;
 
-    public IReadOnlyList<int> Ports => [.. _replicas.Select(r => r.Port)];
+    public IReadOnlyList<int> Ports => [.. _replicas.All.Select(r => r.Port)];
 
     /// <summary>
     /// Starts Redis, then <paramref name="count"/> replicas in <paramref name="directory"/> of the config
@@ -43,19 +43,7 @@ internal sealed class GateReplicas : IAsyncDisposable
         try
         {
             var configPath = directory.WriteFile("servers.json", config($"\"redis\": \"{started._redis.ConnectionString}\""));
-            var starting = new List<Task>();
-            for (var i = 0; i < count; i++)
-            {
-                var port = UnusedLoopback.Port();
-                var replica = McpProcess.Start(
-                    directory.Path,
-                    ["serve", "--config", configPath, "--listen", $"127.0.0.1:{port}", "--audit-log", directory.Combine("audit", $"mcpgate-{Instance(i)}-.jsonl")],
-                    new Dictionary<string, string> { ["MCPGATE_INSTANCE"] = Instance(i) });
-                started._replicas.Add((replica, port));
-                starting.Add(replica.WaitForOutputLineAsync(line => line.StartsWith("McpGate listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(90)));
-            }
-
-            await Task.WhenAll(starting);
+            started._replicas = await ServeReplicas.StartAsync(directory, configPath, count);
             return started;
         }
         catch
@@ -69,10 +57,10 @@ internal sealed class GateReplicas : IAsyncDisposable
     public static string Instance(int index) => $"r{index + 1}";
 
     /// <summary>The process id of replica <paramref name="index"/> (the parent of the stdio children it starts).</summary>
-    public int ProcessId(int index) => _replicas[index].Process.Id;
+    public int ProcessId(int index) => _replicas.All[index].Process.Id;
 
     /// <summary>SIGKILL to replica <paramref name="index"/> and everything it started, as a node going away: no drain.</summary>
-    public void Kill(int index) => _replicas[index].Process.Kill();
+    public void Kill(int index) => _replicas.All[index].Process.Kill();
 
     /// <summary>
     /// Straight to each replica (no load balancer), <paramref name="sealedId"/> is refused (404) to
@@ -126,9 +114,9 @@ internal sealed class GateReplicas : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (process, _) in _replicas)
+        if (_replicas is not null)
         {
-            await process.DisposeAsync();
+            await _replicas.DisposeAsync();
         }
 
         await _redis.DisposeAsync();

@@ -96,6 +96,10 @@ public sealed class StdioSessionAffinityTests : IAsyncLifetime
         // No drain, and no waiting for HAProxy's health check: the request is retried on another replica when the
         // connection is refused.
         _replicas.Kill(dead);
+
+        // A request sent in the very instant may still go out on an idle connection HAProxy kept to the dead replica
+        // and get 502; half a second lets HAProxy see those connections closed (still well before a health check).
+        await Task.Delay(500);
         using var http = new HttpClient();
         var reply = await GateHttp.PostAsync(http, new Uri(_haproxy.BaseUrl, "/mcp/files"),
             """{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"pid"}}""", GatePolicies.AliceToken,
