@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGate.Audit;
+using McpGate.Configuration;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Stdio;
@@ -85,7 +86,7 @@ internal static class GatewayHealthChecks
                 writer.WriteStartObject(alias);
                 if (upstream.Url is null)
                 {
-                    WriteStdio(writer, stdio.Peek(alias), health.Get(alias));
+                    WriteStdio(writer, upstream.Stdio ?? StdioSettings.Default, stdio.Peek(alias), health.Get(alias));
                 }
                 else if (health.Get(alias) is { } status)
                 {
@@ -143,7 +144,7 @@ internal static class GatewayHealthChecks
     }
 
     /// <summary>A stdio upstream: the fields every upstream has, then its processes (docs/stdio.md, "Lifecycle").</summary>
-    private static void WriteStdio(Utf8JsonWriter writer, StdioUpstream? running, UpstreamStatus? discovered)
+    private static void WriteStdio(Utf8JsonWriter writer, StdioSettings configured, StdioUpstream? running, UpstreamStatus? discovered)
     {
         var reachable = StdioReachable(running);
         writer.WriteBoolean("reachable", reachable);
@@ -151,7 +152,8 @@ internal static class GatewayHealthChecks
         WriteNullable(writer, "last_checked", discovered is null ? null : Timestamp(discovered.LastChecked));
         WriteNullable(writer, "last_error", running?.LastError ?? discovered?.LastError);
         writer.WriteString("transport", "stdio");
-        writer.WriteString("sharing", running?.Settings.Sharing == McpGate.Configuration.StdioSharing.PerSession ? "per-session" : "shared");
+        // From the configuration, not the running upstream: one not started yet has no settings of its own to report.
+        writer.WriteString("sharing", configured.Sharing == StdioSharing.PerSession ? "per-session" : "shared");
         writer.WriteNumber("processes", running?.RunningProcesses ?? 0);
         writer.WriteNumber("sessions", running?.SessionCount ?? 0);
         writer.WriteNumber("restarts", running?.Restarts ?? 0);

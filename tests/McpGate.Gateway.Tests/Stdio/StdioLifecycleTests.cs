@@ -147,6 +147,13 @@ public sealed class StdioLifecycleTests
     public async Task Per_session_children_are_capped_and_the_caller_beyond_the_cap_is_told_why()
     {
         await using var gate = await StartAsync(stdio: """{ "sharing": "per-session", "maxProcesses": 2 }""");
+        using (var http = new HttpClient())
+        {
+            // Before any session started a child, /readyz reports the configured mode (it said "shared" once).
+            var ready = JsonDocument.Parse(await http.GetStringAsync(new Uri(gate.BaseUrl, "/readyz"))).RootElement.GetProperty("upstreams").GetProperty("files");
+            ready.GetProperty("sharing").GetString().Should().Be("per-session");
+        }
+
         await using var first = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
         await using var second = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
         var pids = new[] { await CallAsync(first, "pid"), await CallAsync(second, "pid") };
