@@ -84,17 +84,15 @@ internal sealed class StdioChild : IAsyncDisposable
     /// Sends a caller's request and returns the child's answer with the caller's id (or a JSON-RPC error when the
     /// child exits first). Messages the child sends about it on the way go to <paramref name="related"/> when given.
     /// </summary>
-    public async Task<byte[]> CallAsync(StdioSession? session, JsonElement request, ChannelWriter<byte[]>? related, CancellationToken cancellationToken)
+    public async Task<byte[]> CallAsync(StdioSession? session, CallerMessage request, ChannelWriter<byte[]>? related, CancellationToken cancellationToken)
     {
-        var originalId = JsonRpcRewriter.Raw(request.GetProperty("id"));
+        var originalId = request.Id;
         var childId = Interlocked.Increment(ref _nextId);
         long? childToken = null;
-        if (request.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-            && parameters.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
-            && meta.TryGetProperty("progressToken", out var token))
+        if (request.ProgressToken is { } token)
         {
             childToken = Interlocked.Increment(ref _nextId);
-            _progress[childToken.Value] = new ProgressRoute(session, JsonRpcRewriter.Raw(token), related);
+            _progress[childToken.Value] = new ProgressRoute(session, token, related);
         }
 
         var call = new PendingCall(session, originalId, related);
@@ -107,9 +105,9 @@ internal sealed class StdioChild : IAsyncDisposable
                 return ExitedError(originalId);
             }
 
-            var line = JsonRpcRewriter.Rewrite(request, new JsonRpcReplacements(
-                Id: JsonRpcRewriter.Raw(childId),
-                MetaProgressToken: childToken is { } t ? JsonRpcRewriter.Raw(t) : null));
+            var line = request.ToLine(
+                id: JsonRpcRewriter.Raw(childId),
+                progressToken: childToken is { } t ? JsonRpcRewriter.Raw(t) : null);
             if (!await TryWriteAsync(line))
             {
                 return ExitedError(originalId);
@@ -142,31 +140,29 @@ internal sealed class StdioChild : IAsyncDisposable
     }
 
     /// <summary>Passes a caller's notification on; a cancellation names the caller's id, which is mapped to the child's.</summary>
-    public Task SendNotificationAsync(StdioSession? session, JsonElement notification, string method)
+    public Task SendNotificationAsync(StdioSession? session, CallerMessage notification, string method)
     {
-        var replacements = default(JsonRpcReplacements);
+        byte[]? cancelled = null;
         if (method == "notifications/cancelled")
         {
-            if (session is null || !notification.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Object
-                || !parameters.TryGetProperty("requestId", out var requestId) || !session.TryGetChildId(requestId.GetRawText(), out var childId))
+            if (session is null || notification.RequestId is not { } requestId || !session.TryGetChildId(Encoding.UTF8.GetString(requestId), out var childId))
             {
                 // Not one of this session's calls in flight: passing it on could cancel another session's call.
                 return Task.CompletedTask;
             }
 
-            replacements = new JsonRpcReplacements(CancelledRequestId: JsonRpcRewriter.Raw(childId));
+            cancelled = JsonRpcRewriter.Raw(childId);
         }
 
-        return TryWriteAsync(JsonRpcRewriter.Rewrite(notification, replacements));
+        return TryWriteAsync(notification.ToLine(requestId: cancelled));
     }
 
     /// <summary>A caller's answer to a request the child sent: back to the child with the child's own id.</summary>
-    public Task SendClientResponseAsync(JsonElement response)
+    public Task SendClientResponseAsync(CallerMessage response)
     {
-        if (response.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var bridgeId)
-            && _serverRequests.TryRemove(bridgeId, out var route))
+        if (response.TryGetIntegerId(out var bridgeId) && _serverRequests.TryRemove(bridgeId, out var route))
         {
-            return TryWriteAsync(JsonRpcRewriter.Rewrite(response, new JsonRpcReplacements(Id: route.ChildId)));
+            return TryWriteAsync(response.ToLine(id: route.ChildId));
         }
 
         return Task.CompletedTask;
