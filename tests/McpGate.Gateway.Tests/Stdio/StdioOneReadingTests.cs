@@ -23,7 +23,7 @@ public sealed class StdioOneReadingTests
     private const string Args = "\"arguments\":{\"path\":\"/public/a\"}";
 
     // What the gate itself sends the child (discovery, initialization): not the caller's.
-    private static readonly HashSet<string> s_gateOwn = ["initialize", "notifications/initialized", "tools/list", "resources/list", "prompts/list", "resources/templates/list", "ping"];
+    private static readonly HashSet<string> s_gateOwn = ["initialize", "notifications/initialized", "tools/list", "resources/list", "prompts/list", "resources/templates/list", "ping", "server/discover"];
 
     [Fact]
     public async Task Every_hostile_body_is_refused_or_reaches_the_child_as_the_bytes_the_gate_decided_and_audited()
