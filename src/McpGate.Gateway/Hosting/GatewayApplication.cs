@@ -21,7 +21,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Hosting;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 using Yarp.ReverseProxy.Configuration;
@@ -54,7 +53,6 @@ internal static class GatewayApplication
         // As a plain provider: Serilog's AddSerilog would also add a Trace rule for its provider that overrides every
         // filter below (and hosting would then log, and trace, each request).
         builder.Logging.AddProvider(new SerilogLoggerProvider(diagnostics, dispose: true));
-        builder.Services.AddSingleton(new DiagnosticContext(diagnostics));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -88,21 +86,16 @@ internal static class GatewayApplication
 
         var app = builder.Build();
 
-        // One line per request that failed on the gate's side (5xx: an upstream down, a crash); the rest are Debug,
-        // which is off, and the audit log already records every call.
-        app.UseSerilogRequestLogging(options =>
-        {
-            options.Logger = diagnostics;
-            options.GetLevel = static (context, _, exception) =>
-                exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error : LogEventLevel.Debug;
-        });
+        // One line per request that failed on the gate's side (5xx: an upstream down, a crash); the audit log records
+        // every call.
+        app.UseMiddleware<FailedRequestLogging>();
         app.MapMcpGate();
         return app;
     }
 
     /// <summary>The diagnostics pipeline: the console in <paramref name="format"/>, on stderr when the audit log has
     /// stdout. Information and up, as Microsoft.Extensions.Logging's filters (see <see cref="Build"/>) narrow further
-    /// per category; the request logger, which writes here directly, so stays quiet below Information.</summary>
+    /// per category.</summary>
     private static Serilog.Core.Logger CreateDiagnosticsLogger(GatewayLogFormat format, bool auditOnStdout)
     {
         var standardError = auditOnStdout ? LogEventLevel.Verbose : (LogEventLevel?)null;

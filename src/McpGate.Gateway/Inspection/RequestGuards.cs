@@ -110,7 +110,8 @@ internal static class RequestGuards
 
     public static bool IsLoopbackHost(string host)
     {
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        // The forms clients send to a loopback gate, answered without parsing: this runs on every request.
+        if (host is "127.0.0.1" or "[::1]" || host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
