@@ -55,8 +55,9 @@ public sealed class GatewaySettings
 
 public sealed class SessionSettings
 {
-    /// <summary><c>gateway.sessions.keyRing</c>: a directory holding the Data Protection key ring every replica reads
-    /// (relative to the config file); null for Redis (with <see cref="GatewaySettings.Redis"/>) or keys of this process only.</summary>
+    /// <summary><c>gateway.sessions.keyRing</c>: a directory holding the Data Protection key ring every replica reads,
+    /// as a full path (a relative one is resolved against the working directory when the config is loaded); null for
+    /// Redis (with <see cref="GatewaySettings.Redis"/>) or keys of this process only.</summary>
     public string? KeyRing { get; init; }
 }
 

@@ -116,7 +116,7 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         var redis = defaults.Redis;
         if (gateway.TryGet("redis", out var redisElement, out var redisPath))
         {
-            redis = String(redisElement, redisPath, "give a StackExchange.Redis connection string, e.g. \"127.0.0.1:6379\" or \"${REDIS}\"") ?? redis;
+            redis = ReadRedis(redisElement, redisPath) ?? redis;
         }
 
         return new GatewaySettings
@@ -145,8 +145,53 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             return defaults;
         }
 
-        var keyRing = String(keyRingElement, keyRingPath, "give a directory every replica mounts, e.g. \"/var/lib/mcpgate/keys\"");
-        return keyRing is null ? defaults : new SessionSettings { KeyRing = keyRing };
+        const string Fix = "give a directory every replica mounts read-write, e.g. \"/var/lib/mcpgate/keys\"";
+        var keyRing = String(keyRingElement, keyRingPath, Fix);
+        if (keyRing is null)
+        {
+            return defaults;
+        }
+
+        if (keyRing.Trim().Length != keyRing.Length)
+        {
+            Error(keyRingPath, $"the key ring directory \"{Shorten(keyRing)}\" starts or ends with white space", $"remove it: \"{Shorten(keyRing.Trim())}\"");
+            return defaults;
+        }
+
+        // Resolved here, once, against the working directory (as audit paths are): every replica then names the same
+        // directory in its log, whatever it does with its working directory later.
+        string full;
+        try
+        {
+            full = Path.GetFullPath(keyRing);
+        }
+        catch (ArgumentException)
+        {
+            Error(keyRingPath, $"\"{Shorten(keyRing)}\" is not a usable path (it holds a NUL character)", Fix);
+            return defaults;
+        }
+
+        if (File.Exists(full))
+        {
+            Error(keyRingPath, $"{full} is a file, but the key ring is a directory of key files", "name the directory that holds (or is to hold) the key files, e.g. \"/var/lib/mcpgate/keys\"");
+            return defaults;
+        }
+
+        return new SessionSettings { KeyRing = full };
+    }
+
+    private string? ReadRedis(JsonElement element, string path)
+    {
+        const string Fix = "give a StackExchange.Redis connection string, e.g. \"127.0.0.1:6379\" or \"${REDIS}\"";
+        var redis = String(element, path, Fix);
+        if (redis is not null && string.IsNullOrWhiteSpace(redis))
+        {
+            // A variable set to blanks is still no Redis: the gate would retry an endpoint-less connection forever.
+            Error(path, "the connection string is blank", Fix);
+            return null;
+        }
+
+        return redis;
     }
 
     private ListenAddress? ReadListen(JsonElement element, string path)

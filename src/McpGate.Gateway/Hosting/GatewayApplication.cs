@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -118,8 +119,10 @@ internal static class GatewayApplication
         services.AddSingleton<OAuthValidators>();
         if (config.Gateway.Redis is { } redis)
         {
-            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => RedisConnection.Connect(redis));
+            var redisOptions = RedisConnection.Parse(redis, config.SourcePath);
+            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => RedisConnection.Connect(redisOptions));
             services.AddSingleton<RedisRateLimits>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisHealthCheck.Name, HealthStatus.Degraded, [GatewayHealthChecks.ReadinessTag]);
         }
 
         services.AddSingleton<UpstreamHealth>();

@@ -119,6 +119,15 @@ internal static class GatewayHealthChecks
             writer.WriteBoolean("failing", audit.IsFailing);
             WriteNullable(writer, "last_failure_at", audit.LastFailureAt is { } lastFailure ? Timestamp(lastFailure) : null);
             writer.WriteEndObject();
+            if (report.Entries.TryGetValue(RedisHealthCheck.Name, out var redis))
+            {
+                writer.WriteStartObject("redis");
+                writer.WriteBoolean("reachable", redis.Status == HealthStatus.Healthy);
+                WriteNullable(writer, "last_error", redis.Exception?.Message);
+                WriteNullable(writer, "description", redis.Description);
+                writer.WriteEndObject();
+            }
+
             writer.WriteString("status", report.Status switch
             {
                 HealthStatus.Healthy => "healthy",

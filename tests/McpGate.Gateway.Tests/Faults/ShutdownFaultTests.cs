@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using McpGate.Gateway.Tests.Functional;
@@ -7,7 +8,7 @@ namespace McpGate.Gateway.Tests.Faults;
 
 /// <summary>
 /// SIGTERM while calls are running: the gate stops accepting, lets the in-flight calls finish and answers them, writes
-/// their audit lines and exits 0. Runs the built <c>mcp serve</c> as a process.
+/// their audit lines and exits 0 within its drain. Runs the built <c>mcp serve</c> as a process.
 /// </summary>
 [Trait("Category", "Process")]
 [Trait("Category", "Network")]
@@ -59,13 +60,16 @@ public sealed class ShutdownFaultTests : IDisposable
         var calls = Enumerable.Range(1, InFlight).Select(i => PostAsync(http, GatePolicies.AliceToken, FaultClient.ToolCall(100 + i, "slow_read"))).ToList();
         var denials = await Task.WhenAll(Enumerable.Range(1, Denied).Select(i => PostAsync(http, GatePolicies.BobToken, FaultClient.ToolCall(200 + i, "delete_file"))));
         await _allStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var terminated = Stopwatch.GetTimestamp();
         await serve.TerminateAsync();
         await WaitUntilRefusedAsync(http);
         _release.Set();
         var answers = await Task.WhenAll(calls);
         var run = await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var drained = Stopwatch.GetElapsedTime(terminated);
 
         run.ExitCode.Should().Be(0, run.ToString());
+        drained.Should().BeLessThan(TimeSpan.FromSeconds(30), "the gate drains within its 30 s, which the pod's 45 s grace period leaves room for after the 5 s preStop pause (docs/deploy.md)");
         answers.Should().OnlyContain(a => a.Status == HttpStatusCode.OK && a.Body.Contains("slow result"));
         denials.Should().OnlyContain(a => a.Status == HttpStatusCode.OK && a.Body.Contains("capability_denied"));
         var lines = AuditLines(Path.GetDirectoryName(audit)!);

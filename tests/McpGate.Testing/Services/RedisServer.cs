@@ -8,7 +8,7 @@ namespace McpGate.Testing;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process? _process;
 
     private RedisServer(Process process, int port)
     {
@@ -21,9 +21,29 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The <c>gateway.redis</c> connection string.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync() => await StartAsync(UnusedLoopback.Port());
+
+    /// <summary>Kills the server, as an outage does: what it held in memory is gone.</summary>
+    public async Task StopAsync()
     {
-        var port = UnusedLoopback.Port();
+        if (_process is { } process)
+        {
+            _process = null;
+            await ServiceProcess.StopAsync(process);
+        }
+    }
+
+    /// <summary>Starts an empty server again on the same port (after <see cref="StopAsync"/>).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _process = (await StartAsync(Port))._process;
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    private static async Task<RedisServer> StartAsync(int port)
+    {
         var process = await ServiceProcess.StartAsync(
             "redis-server",
             ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
@@ -31,6 +51,4 @@ public sealed class RedisServer : IAsyncDisposable
             logPath: null);
         return new RedisServer(process, port);
     }
-
-    public ValueTask DisposeAsync() => ServiceProcess.StopAsync(_process);
 }
