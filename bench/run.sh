@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # McpGate performance bench (issue 6). One command, prints a table, writes a JSON summary.
 #
-#   bench/run.sh                 micro (BenchmarkDotNet) + load (wrk: direct, bare YARP, McpGate; stdio: McpGate,
-#                                supergateway), < 10 min
+#   bench/run.sh                 micro (BenchmarkDotNet) + load (wrk: direct, bare YARP, McpGate; in tools/call also
+#                                McpGate with OAuth, with metrics, with traces; stdio: McpGate, supergateway)
 #   bench/run.sh --write-docs    the same, then rewrites the generated section of docs/performance.md
 #   bench/run.sh --quick         smoke test for CI (< 60 s): BenchmarkDotNet dry job + a 2 s load run per target;
 #                                uses the Debug build `dotnet build` made; numbers mean nothing
 #   bench/run.sh --soak          10 minutes of tools/call through McpGate: RSS and audit lines, start vs end
 #   --micro-only / --load-only   run one half
-#   BENCH_TELEMETRY=metrics      (environment) the gate serves /metrics and records every request's metrics;
-#                                default off, as an operator gets with no exporter configured
 #
 # Results: bench/results/<mode>/{micro.json,load.json,summary.json,logs/}. Exit 0 when the bench ran (targets that
 # were missed are reported in the table, not failed); non-zero when anything in it failed.
@@ -29,7 +27,7 @@ for arg in "$@"; do
     --write-docs) write_docs=1 ;;
     --micro-only) run_load=0 ;;
     --load-only) run_micro=0 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -9,7 +9,9 @@ namespace McpGate.Bench.Runner;
 /// <summary>
 /// The load half of the bench: FastUpstream, BareYarp and <c>mcp serve</c> side by side, the same wrk script
 /// against each in interleaved rounds (direct, bare YARP, McpGate, direct, …), RSS from /proc and the audit log's
-/// line count; then the stdio scenario (LoadBench.Stdio.cs). See docs/performance.md for why it is built this way.
+/// line count; in the tools/call scenario also the gate's variants with OAuth, metrics and traces
+/// (LoadBench.Variants.cs); then the stdio scenario (LoadBench.Stdio.cs). See docs/performance.md for why it is
+/// built this way.
 /// </summary>
 internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 {
@@ -59,7 +61,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 
             var gateEnvironment = new Dictionary<string, string> { ["BENCH_UPSTREAM_URL"] = upstreamUrl };
             var gate = Start("mcpgate", proxyCpu, GateDll(),
-                ["serve", "--config", GatePolicy(scratch),
+                ["serve", "--config", BasePolicy(),
                  "--listen", $"127.0.0.1:{Num(gatePort)}", "--audit-log", auditPath], logs, gateEnvironment);
             await gate.WaitReadyAsync(gatePort, "/healthz", TimeSpan.FromSeconds(60));
 
@@ -74,8 +76,12 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
             {
                 targets.RemoveAt(0);
             }
+            else
+            {
+                targets.AddRange(await StartVariantsAsync(proxyCpu, logs, scratch, upstreamUrl));
+            }
 
-            using var probe = new McpProbe(Token, options.Protocol);
+            using var probe = new McpProbe(options.Protocol);
             await PrepareAsync(targets, probe);
 
             var wrk = new Wrk(Path.Combine(options.RepoRoot, "bench", "load", "mcp.lua"), clientCpu, options.Threads, options.Connections);
@@ -91,14 +97,22 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 
             var scenarios = new List<ScenarioResult>();
             SoakResult? soak = null;
+            VariantEvidence? variants = null;
             if (options.Mode == "soak")
             {
                 soak = await SoakAsync(targets[0], wrk, auditPath);
             }
             else
             {
-                var call = await RunScenarioAsync(targets, wrk, "tools_call", "tools/call get_issue, closed loop", "call", options.CallRounds, 0);
+                var call = await RunScenarioAsync(
+                    targets, wrk, "tools_call",
+                    "tools/call get_issue, closed loop; also through McpGate with OAuth (a JWT), with metrics (scraped) and with traces (OTLP)",
+                    "call", options.CallRounds, 0);
                 scenarios.Add(call);
+                variants = await StopVariantsAsync(targets, rss);
+
+                // The variants differ from McpGate only in what tools/call measures; the other scenarios leave them out.
+                targets.RemoveAll(t => t.CallOnly);
                 scenarios.Add(await RunScenarioAsync(targets, wrk, "tools_list", "tools/list of 200 tools (McpGate filters it), closed loop", "list", options.ListRounds, 0));
                 if (options.PacedRounds > 0)
                 {
@@ -151,10 +165,11 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                     Placement = pin
                         ? new Dictionary<string, string>
                         {
-                            ["proxy under test (bare YARP, McpGate; supergateway in the stdio scenario)"] = $"CPU {ProxyCpu}",
+                            ["proxy under test (bare YARP, McpGate and its variants; supergateway in the stdio scenario)"] = $"CPU {ProxyCpu}",
                             ["FastUpstream"] = $"CPU {ClientCpu}",
                             ["wrk (1 thread)"] = $"CPU {ClientCpu}",
                             ["StdioUpstream (the stdio scenario's child)"] = $"CPU {ClientCpu}",
+                            ["the runner (the OAuth gate's issuer, the OTLP receiver, the /metrics scraper)"] = $"CPU {ClientCpu}",
                         }
                         : new Dictionary<string, string> { ["all"] = "unpinned" },
                     GcMode = gcServer ? "server" : "workstation",
@@ -165,6 +180,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                 AuditLines = auditLines,
                 GateRequests = _gateCalls + _gateLists,
                 Soak = soak,
+                Variants = variants,
             };
         }
         finally
@@ -173,6 +189,8 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
             {
                 await process.DisposeAsync();
             }
+
+            await DisposeVariantPeersAsync();
 
             try
             {
@@ -189,16 +207,18 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
         foreach (var target in targets)
         {
             var before = probe.RequestsSent;
-            target.Session = await probe.InitializeAsync(target.Url);
-            await probe.CheckCallAsync(target.Url, target.Session);
-            target.ToolsReturned = await probe.CheckListAsync(target.Url, target.Session);
+            target.Session = await probe.InitializeAsync(target.Url, target.Token);
+            await probe.CheckCallAsync(target.Url, target.Token, target.Session);
+            target.ToolsReturned = await probe.CheckListAsync(target.Url, target.Token, target.Session);
+            target.Requests += probe.RequestsSent - before;
+            target.ToolCalls++;
             if (target.Name == "mcpgate")
             {
                 _gateCalls++;
                 _gateLists++;
             }
 
-            log.WriteLine($"  {target.Name,-9} {target.Url}  session {target.Session[..Math.Min(8, target.Session.Length)]}…  tools/list → {target.ToolsReturned} tools  ({probe.RequestsSent - before} setup requests)");
+            log.WriteLine($"  {target.Name,-15} {target.Url}  session {target.Session[..Math.Min(8, target.Session.Length)]}…  tools/list → {target.ToolsReturned} tools  ({probe.RequestsSent - before} setup requests)");
         }
     }
 
@@ -213,7 +233,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
     private async Task WarmUpAsync(List<Target> targets, Wrk wrk, bool withList = true)
     {
         withList = withList && options.ListRounds > 0 && options.Mode != "quick";
-        log.WriteLine($"warm-up per target: tools/call until the rate settles (direct ≥ {options.WarmupS} s, proxies ≥ {options.ProxyWarmupS} s){(withList ? ", then 2 s of tools/list" : string.Empty)}");
+        log.WriteLine($"warm-up per target: tools/call until the rate settles (direct ≥ {options.WarmupS} s, proxies ≥ {options.ProxyWarmupS} s){(withList ? ", then 2 s of tools/list (not the variants, which only tools/call measures)" : string.Empty)}");
         var chunk = Math.Min(2, options.WarmupS);
         foreach (var target in targets)
         {
@@ -241,9 +261,9 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
             }
 
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {target.Name,-9} warmed {elapsed} s, last {recent.Last():0} req/s{(settled ? string.Empty : " (did not settle)")}"));
+                $"  {target.Name,-15} warmed {elapsed} s, last {recent.Last():0} req/s{(settled ? string.Empty : " (did not settle)")}"));
             target.WarmupS = elapsed;
-            if (withList)
+            if (withList && !target.CallOnly)
             {
                 Count(target, "list", await RunWrkAsync(wrk, target, "list", 2, 0));
             }
@@ -275,7 +295,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                 var rss = target.Process?.ReadRssKb() ?? 0;
                 runs[target.Name].Add(new RunRecord(round, Math.Round(result.RequestsPerSecond, 1), result.LatencyUs.P50, result.LatencyUs.P99, rss, Math.Round(foreign, 1), result));
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round} {target.Name,-9} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  other work on CPU 0 {foreign,4:0.0} %")}"));
+                    $"  round {round} {target.Name,-15} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  other work on CPU 0 {foreign,4:0.0} %")}"));
             }
         }
 
@@ -303,6 +323,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
             Targets = results,
             Ratios = gate == "mcpgate" ? Ratios(results) : VersusRatios(results, gate, baseline),
             ThroughputRatioByRound = RoundRatios(runs, gate, baseline),
+            ThroughputVsGateByRound = targets.Where(t => t.CallOnly).ToDictionary(t => t.Name, t => RoundRatios(runs, t.Name, "mcpgate")),
         };
     }
 
@@ -379,7 +400,13 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 
     private async Task<WrkResult> RunWrkAsync(Wrk wrk, Target target, string kind, int seconds, int delayMs)
     {
-        var result = await wrk.RunAsync(target.Url, kind, TimeSpan.FromSeconds(seconds), delayMs, Token, target.Session, options.Protocol);
+        var result = await wrk.RunAsync(target.Url, kind, TimeSpan.FromSeconds(seconds), delayMs, target.Token, target.Session, options.Protocol);
+        target.Requests += result.Requests;
+        if (kind == "call")
+        {
+            target.ToolCalls += result.Requests;
+        }
+
         if (target.Process is { HasExited: true })
         {
             throw new BenchException($"{target.Name} died during the run; see {target.Process.LogPath}:\n{ManagedProcess.Tail(target.Process.LogPath)}");
@@ -436,6 +463,17 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
             ratios[$"throughput_gate_vs_{key}"] = Ratio(gate.RequestsPerSecond, other.RequestsPerSecond);
             ratios[$"p50_gate_vs_{key}"] = Ratio(gate.P50Us, other.P50Us);
             ratios[$"p99_gate_vs_{key}"] = Ratio(gate.P99Us, other.P99Us);
+        }
+
+        // Each variant against the gate it varies (static token, telemetry off): throughput_oauth_vs_gate, …
+        foreach (var (name, key) in s_variantKeys)
+        {
+            if (results.Find(r => r.Target == name) is { } variant)
+            {
+                ratios[$"throughput_{key}_vs_gate"] = Ratio(variant.RequestsPerSecond, gate.RequestsPerSecond);
+                ratios[$"p50_{key}_vs_gate"] = Ratio(variant.P50Us, gate.P50Us);
+                ratios[$"p99_{key}_vs_gate"] = Ratio(variant.P99Us, gate.P99Us);
+            }
         }
 
         return ratios;
@@ -505,34 +543,8 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
         return process;
     }
 
-    /// <summary>
-    /// bench/policy/servers.json, whose gate exports nothing; with <c>BENCH_TELEMETRY=metrics</c> a copy in
-    /// <paramref name="scratch"/> that serves <c>/metrics</c>, so every request records the gate's metrics.
-    /// </summary>
-    private string GatePolicy(string scratch)
-    {
-        var policy = Path.Combine(options.RepoRoot, "bench", "policy", "servers.json");
-        var telemetry = Environment.GetEnvironmentVariable("BENCH_TELEMETRY") ?? "off";
-        switch (telemetry)
-        {
-            case "off" or "":
-                return policy;
-            case "metrics":
-                const string Off = "\"prometheus\": false";
-                var text = File.ReadAllText(policy);
-                if (!text.Contains(Off, StringComparison.Ordinal))
-                {
-                    throw new BenchException($"{policy} no longer says {Off}: BENCH_TELEMETRY=metrics cannot turn metrics on");
-                }
-
-                var copy = Path.Combine(scratch, "servers.metrics.json");
-                File.WriteAllText(copy, text.Replace(Off, "\"prometheus\": true", StringComparison.Ordinal));
-                log.WriteLine("telemetry: metrics on (/metrics served, every request recorded)");
-                return copy;
-            default:
-                throw new BenchException($"BENCH_TELEMETRY={telemetry}: use off or metrics");
-        }
-    }
+    /// <summary>bench/policy/servers.json: the gate as an operator gets it with no exporter (telemetry off).</summary>
+    private string BasePolicy() => Path.Combine(options.RepoRoot, "bench", "policy", "servers.json");
 
     private string BenchDll(string project) =>
         Path.Combine(options.RepoRoot, "bench", project, "bin", options.Configuration, "net10.0", project + ".dll");
@@ -588,6 +600,17 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
         public Uri Url { get; } = url;
 
         public ManagedProcess? Process { get; } = process;
+
+        /// <summary>The bearer wrk and the probe send: bob's static token, or for the OAuth gate bob's JWT.</summary>
+        public string Token { get; init; } = LoadBench.Token;
+
+        /// <summary>A variant of the gate, measured in the tools/call scenario only.</summary>
+        public bool CallOnly { get; init; }
+
+        /// <summary>HTTP requests sent to it (setup and wrk), and how many of them were tools/call.</summary>
+        public long Requests { get; set; }
+
+        public long ToolCalls { get; set; }
 
         public string? Session { get; set; }
 

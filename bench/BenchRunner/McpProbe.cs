@@ -9,7 +9,7 @@ namespace McpGate.Bench.Runner;
 /// reuses, and one check per target that the measured request really succeeds (a proxy answering every request
 /// with an error would otherwise look very fast).
 /// </summary>
-internal sealed class McpProbe(string token, string protocol) : IDisposable
+internal sealed class McpProbe(string protocol) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -17,12 +17,12 @@ internal sealed class McpProbe(string token, string protocol) : IDisposable
     public int RequestsSent { get; private set; }
 
     /// <summary>initialize + notifications/initialized; returns the Mcp-Session-Id the target answered with.</summary>
-    public async Task<string> InitializeAsync(Uri endpoint)
+    public async Task<string> InitializeAsync(Uri endpoint, string token)
     {
         const string Initialize = """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcpgate-bench","version":"1.0"}}}
             """;
-        using var response = await SendAsync(endpoint, Initialize, "initialize", null, session: null, withProtocolHeader: false);
+        using var response = await SendAsync(endpoint, token, Initialize, "initialize", null, session: null, withProtocolHeader: false);
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode || !response.Headers.TryGetValues("Mcp-Session-Id", out var values))
         {
@@ -31,7 +31,7 @@ internal sealed class McpProbe(string token, string protocol) : IDisposable
 
         var session = values.First();
         using var initialized = await SendAsync(
-            endpoint, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", "notifications/initialized", null, session, withProtocolHeader: true);
+            endpoint, token, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", "notifications/initialized", null, session, withProtocolHeader: true);
         if (!initialized.IsSuccessStatusCode)
         {
             throw new BenchException($"notifications/initialized through {endpoint} gave HTTP {(int)initialized.StatusCode}");
@@ -41,12 +41,12 @@ internal sealed class McpProbe(string token, string protocol) : IDisposable
     }
 
     /// <summary>The same <c>tools/call</c> wrk sends; throws unless the answer is a result.</summary>
-    public async Task CheckCallAsync(Uri endpoint, string? session)
+    public async Task CheckCallAsync(Uri endpoint, string token, string? session)
     {
         const string Call = """
             {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_issue","arguments":{"owner":"acme","repo":"gateway","issue_number":4217,"include":["labels","comments"]},"_meta":{"progressToken":"bench-3"}}}
             """;
-        using var message = await ReadMessageAsync(endpoint, Call, "tools/call", "get_issue", session);
+        using var message = await ReadMessageAsync(endpoint, token, Call, "tools/call", "get_issue", session);
         if (!message.RootElement.TryGetProperty("result", out _))
         {
             throw new BenchException($"tools/call get_issue through {endpoint} did not succeed: {message.RootElement.GetRawText()}");
@@ -54,10 +54,10 @@ internal sealed class McpProbe(string token, string protocol) : IDisposable
     }
 
     /// <summary>The same <c>tools/list</c> wrk sends; returns how many tools came back.</summary>
-    public async Task<int> CheckListAsync(Uri endpoint, string? session)
+    public async Task<int> CheckListAsync(Uri endpoint, string token, string? session)
     {
         const string List = """{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}""";
-        using var message = await ReadMessageAsync(endpoint, List, "tools/list", null, session);
+        using var message = await ReadMessageAsync(endpoint, token, List, "tools/list", null, session);
         if (!message.RootElement.TryGetProperty("result", out var result) || !result.TryGetProperty("tools", out var tools))
         {
             throw new BenchException($"tools/list through {endpoint} did not succeed: {Shorten(message.RootElement.GetRawText())}");
@@ -68,9 +68,9 @@ internal sealed class McpProbe(string token, string protocol) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonDocument> ReadMessageAsync(Uri endpoint, string body, string method, string? name, string? session)
+    private async Task<JsonDocument> ReadMessageAsync(Uri endpoint, string token, string body, string method, string? name, string? session)
     {
-        using var response = await SendAsync(endpoint, body, method, name, session, withProtocolHeader: true);
+        using var response = await SendAsync(endpoint, token, body, method, name, session, withProtocolHeader: true);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
@@ -96,7 +96,7 @@ internal sealed class McpProbe(string token, string protocol) : IDisposable
     }
 
     private async Task<HttpResponseMessage> SendAsync(
-        Uri endpoint, string body, string method, string? name, string? session, bool withProtocolHeader)
+        Uri endpoint, string token, string body, string method, string? name, string? session, bool withProtocolHeader)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {

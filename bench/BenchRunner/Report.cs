@@ -9,8 +9,15 @@ namespace McpGate.Bench.Runner;
 /// </summary>
 internal static class Report
 {
-
     private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
+
+    // The gate's variants in tools_call: target, ratio key, what the ratio compares, goal (null: reported only).
+    private static readonly (string Name, string Key, string Label, double? Goal)[] s_variantTargets =
+    [
+        (LoadBench.OAuthGate, "oauth", "McpGate with OAuth (JWT) ÷ with a static token", 0.95),
+        (LoadBench.MetricsGate, "metrics", "McpGate with metrics (recorded, /metrics scraped every 5 s) ÷ telemetry off", 0.95),
+        (LoadBench.TracesGate, "traces", "McpGate with traces (every request, OTLP export) ÷ telemetry off", null),
+    ];
 
     /// <summary>Targets are judged on real runs only: a --quick run's numbers are a smoke test.</summary>
     public static Summary Build(MachineInfo machine, string command, string mode, MicroResults? micro, LoadResults? load) => new()
@@ -89,6 +96,11 @@ internal static class Report
                     ? $" (rounds: {string.Join(", ", call.ThroughputRatioByRound.Select(r => F(r, "0.00")))})"
                     : string.Empty;
                 checks.Add(new TargetCheck("tools/call throughput, McpGate ÷ bare YARP", "≥ 0.90", F(throughput, "0.00") + byRound, throughput >= 0.90));
+            }
+
+            if (call is not null)
+            {
+                checks.AddRange(CheckVariants(call));
             }
 
             var paced = load.Scenarios.Find(s => s.Name == "tools_call_paced");
@@ -172,6 +184,28 @@ internal static class Report
         return checks;
     }
 
+    /// <summary>Issue 16's OAuth and issue 17's metrics targets (≥ 0.95 × McpGate in the same rounds); traces are reported.</summary>
+    private static IEnumerable<TargetCheck> CheckVariants(ScenarioResult call)
+    {
+        var gate = call.Targets.Find(t => t.Target == "mcpgate");
+        foreach (var (name, key, label, goal) in s_variantTargets)
+        {
+            var variant = call.Targets.Find(t => t.Target == name);
+            if (gate is null || variant is null || !call.Ratios.TryGetValue($"throughput_{key}_vs_gate", out var ratio))
+            {
+                continue;
+            }
+
+            var byRound = call.ThroughputVsGateByRound.TryGetValue(name, out var rounds) && rounds.Count > 1
+                ? $" (rounds: {string.Join(", ", rounds.Select(r => F(r, "0.00")))})"
+                : string.Empty;
+            yield return new TargetCheck(
+                $"tools/call throughput, {label}", goal is null ? "reported" : $"≥ {F(goal.Value, "0.00")}",
+                $"{F(ratio, "0.00")}{byRound} ({F(variant.RequestsPerSecond, "0")} vs {F(gate.RequestsPerSecond, "0")} req/s)",
+                goal is null ? null : ratio >= goal);
+        }
+    }
+
     private static MicroResult? FindDecision(MicroResults micro, string grants, string kase) =>
         micro.Results.Find(r => r.Group == "decision"
             && r.Parameters.GetValueOrDefault("grants") == grants
@@ -190,7 +224,7 @@ internal static class Report
         md.AppendLine("|---|---|---|---|");
         foreach (var t in targets)
         {
-            md.AppendLine(s_inv, $"| {t.Target} | {t.Goal} | {t.Measured} | {(t.Met ? "yes" : "**no**")} |");
+            md.AppendLine(s_inv, $"| {t.Target} | {t.Goal} | {t.Measured} | {t.Met switch { true => "yes", false => "**no**", null => "reported" }} |");
         }
 
         md.AppendLine();
@@ -219,18 +253,29 @@ internal static class Report
                 {
                     var vs = target.Target is "mcpgate" or LoadBench.StdioGate
                         ? RatioCells(scenario)
-                        : "| | ";
+                        : VariantRatioCells(scenario, target.Target);
                     md.AppendLine(s_inv, $"| {scenario.Name} | {target.Target} | {target.RequestsPerSecond:0} | {Ms(target.P50Us)} | {Ms(target.P99Us)} {vs}| {target.ToolsReturned?.ToString(s_inv) ?? string.Empty} |");
                 }
             }
 
             md.AppendLine();
-            md.AppendLine("`÷` columns: McpGate ÷ bare YARP / McpGate ÷ direct; in `stdio_tools_call`, McpGate ÷ supergateway.");
+            md.AppendLine("`÷` columns: McpGate ÷ bare YARP / McpGate ÷ direct; a variant of McpGate (`mcpgate-oauth`, `-metrics`, `-traces`) ÷ McpGate; in `stdio_tools_call`, McpGate ÷ supergateway.");
             foreach (var scenario in load.Scenarios)
             {
                 md.AppendLine(s_inv, $"- `{scenario.Name}`: {scenario.Description}.");
             }
 
+            md.AppendLine();
+        }
+
+        if (load.Variants is { } variants)
+        {
+            var o = variants.OAuth;
+            var m = variants.Metrics;
+            var t = variants.Traces;
+            md.AppendLine(s_inv, $"Variants, checked: `mcpgate-oauth` (providers `[\"{o.Providers}\"]`, a {o.TokenChars}-character RS256 JWT) fetched the issuer's discovery document {o.DiscoveryRequests}× and its JWKS {o.JwksRequests}× for {o.RequestsSent} requests. " +
+                $"`mcpgate-metrics` was scraped {m.Scrapes}× ({m.ScrapeFailures} failed; every {m.ScrapeIntervalS:0} s while it ran; the last scrape {Bytes(m.LastScrapeBytes)}) and its last scrape counted {m.ToolCallsRecorded} tools/call operations for {m.ToolCallsSent} sent. " +
+                $"`mcpgate-traces` sent {t.TraceExports} OTLP trace exports ({Bytes(t.TraceBytes)}) carrying {t.Spans} spans for {t.RequestsSent} requests ({t.SpansPerRequest:0.00} per request), and {t.MetricExports} metric exports ({Bytes(t.MetricBytes)}).");
             md.AppendLine();
         }
 
@@ -266,6 +311,19 @@ internal static class Report
 
         return $"| {F(r.GetValueOrDefault("throughput_gate_vs_yarp"), "0.00")} / {F(r.GetValueOrDefault("throughput_gate_vs_direct"), "0.00")} " +
             $"| {F(r.GetValueOrDefault("p50_gate_vs_yarp"), "0.00")} / {F(r.GetValueOrDefault("p50_gate_vs_direct"), "0.00")} ";
+    }
+
+    private static string VariantRatioCells(ScenarioResult scenario, string target)
+    {
+        foreach (var (name, key, _, _) in s_variantTargets)
+        {
+            if (name == target && scenario.Ratios.TryGetValue($"throughput_{key}_vs_gate", out var throughput))
+            {
+                return $"| {F(throughput, "0.00")} | {F(scenario.Ratios.GetValueOrDefault($"p50_{key}_vs_gate"), "0.00")} ";
+            }
+        }
+
+        return "| | ";
     }
 
     private static void RenderMicro(StringBuilder md, MicroResults micro)

@@ -86,13 +86,38 @@ internal sealed record ScenarioResult
 
     public required List<TargetResult> Targets { get; init; }
 
-    /// <summary>McpGate ÷ bare YARP and McpGate ÷ direct for throughput, p50 and p99.</summary>
+    /// <summary>McpGate ÷ bare YARP and McpGate ÷ direct for throughput, p50 and p99; in tools_call also each variant
+    /// ÷ McpGate (<c>throughput_oauth_vs_gate</c>, <c>_metrics_</c>, <c>_traces_</c>).</summary>
     public Dictionary<string, double> Ratios { get; init; } = [];
 
     /// <summary>McpGate ÷ bare YARP throughput within each round (runs seconds apart): how much of the spread between
     /// rounds is the machine rather than the proxies.</summary>
     public List<double> ThroughputRatioByRound { get; init; } = [];
+
+    /// <summary>Each variant's throughput ÷ McpGate's within each round, by variant (tools_call only).</summary>
+    public Dictionary<string, List<double>> ThroughputVsGateByRound { get; init; } = [];
 }
+
+/// <summary>What shows each of the gate's variants did its extra work while it was measured.</summary>
+internal sealed record VariantEvidence
+{
+    [JsonPropertyName("oauth")]
+    public required OAuthEvidence OAuth { get; init; }
+
+    public required MetricsEvidence Metrics { get; init; }
+
+    public required TracesEvidence Traces { get; init; }
+}
+
+/// <summary>The OAuth gate's issuer and how often the gate fetched its metadata and keys (once each: validated tokens are cached).</summary>
+internal sealed record OAuthEvidence(string Issuer, string Providers, int TokenChars, int DiscoveryRequests, int JwksRequests, long RequestsSent);
+
+/// <summary>The scrapes of the metrics gate, and the tools/call count its last scrape showed against those sent.</summary>
+internal sealed record MetricsEvidence(double ScrapeIntervalS, int Scrapes, int ScrapeFailures, long LastScrapeBytes, long ToolCallsRecorded, long ToolCallsSent);
+
+/// <summary>What the OTLP receiver got from the traced gate: exports, bytes and spans, against the requests sent to it.</summary>
+internal sealed record TracesEvidence(
+    string Endpoint, long TraceExports, long TraceBytes, long Spans, long MetricExports, long MetricBytes, long RequestsSent, double SpansPerRequest);
 
 internal sealed record RssSample(double ElapsedS, long RssKb, long AuditLines);
 
@@ -165,6 +190,9 @@ internal sealed record LoadResults
     public long GateRequests { get; init; }
 
     public SoakResult? Soak { get; init; }
+
+    /// <summary>The gate variants' evidence (null in the soak).</summary>
+    public VariantEvidence? Variants { get; init; }
 }
 
 /// <summary>One BenchmarkDotNet case, as McpGate.Benchmarks writes it to micro.json.</summary>
@@ -196,7 +224,8 @@ internal sealed record MicroResults
 internal sealed record MachineInfo(
     int Nproc, string CpuModel, long RamMb, string Os, string Dotnet, string Wrk, string GitCommit, string DateUtc);
 
-internal sealed record TargetCheck(string Target, string Goal, string Measured, bool Met);
+/// <summary>A judged target (<see cref="Met"/> true or false), or a figure only reported (null).</summary>
+internal sealed record TargetCheck(string Target, string Goal, string Measured, bool? Met);
 
 internal sealed record Summary
 {

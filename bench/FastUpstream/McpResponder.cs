@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 
 namespace McpGate.Bench.FastUpstream;
 
@@ -40,17 +39,7 @@ internal sealed class McpResponder(CannedCatalog catalog, bool sse)
     private async Task HandlePostAsync(HttpContext context)
     {
         var reader = context.Request.BodyReader;
-        ReadResult read;
-        while (true)
-        {
-            read = await reader.ReadAsync(context.RequestAborted);
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                break;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
+        var read = await RequestBodies.ReadToEndAsync(reader, context.RequestAborted);
 
         var idBuffer = ArrayPool<byte>.Shared.Rent(JsonRpcEnvelope.MaxIdBytes);
         try

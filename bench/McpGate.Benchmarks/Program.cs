@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using McpGate.Benchmarks;
 using McpGate.Benchmarks.Audit;
+using McpGate.Benchmarks.Authentication;
 using McpGate.Benchmarks.Classification;
 using McpGate.Benchmarks.Decisions;
 using McpGate.Benchmarks.Inspection;
@@ -91,6 +92,7 @@ Type[] types =
     typeof(ListFilterBenchmarks),
     typeof(AuditLineBenchmarks),
     typeof(SessionSealerBenchmarks),
+    typeof(OAuthValidationBenchmarks),
 ];
 var summaries = BenchmarkRunner.Run(types, config);
 var results = MicroReport.Collect(summaries, out var failures);

@@ -131,10 +131,12 @@ internal static class GatewayApplication
         services.AddSingleton(sp => new StdioUpstreams(
             alias => sp.GetRequiredService<GateStateStore>().Current.Config.Servers.GetValueOrDefault(alias),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<StdioUpstreams>>()));
+            sp.GetRequiredService<ILogger<StdioUpstreams>>(),
+            sp.GetRequiredService<StdioMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<StdioUpstreams>());
         services.AddSingleton<ToolCatalog>();
         services.AddSingleton<RequestDecider>();
+        services.AddSingleton<BatchGate>();
         services.AddSingleton<GateRateLimiter>();
         services.AddSingleton<GateResponseTransform>();
         services.AddSingleton(sp =>

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Text.Json;
 using McpGate.Audit;
 using McpGate.Gateway.Authentication;
 using McpGate.Gateway.Catalog;
@@ -34,12 +32,14 @@ namespace McpGate.Gateway.Inspection;
 ///                     allowed ─► [10 forward exactly the inspected bytes] ─► [11 list filter / result observation in
 ///                                GateResponseTransform] ─► [12 audit the outcome (queued, written behind)]
 /// </code>
+/// A batch's steps 8, 9 and 12 are <see cref="BatchGate"/>'s; the decisions themselves <see cref="RequestDecider"/>'s.
 /// </summary>
 internal sealed class McpGateMiddleware(
     RequestDelegate next,
     GateStateStore store,
     SessionSealer sessions,
     RequestDecider decider,
+    BatchGate batches,
     GateRateLimiter rateLimiter,
     IAuditLog audit,
     GateMetrics metrics,
@@ -210,7 +210,7 @@ internal sealed class McpGateMiddleware(
         // :: Step 8: decide every message.
         if (inspection.IsBatch)
         {
-            if (!await DecideBatchAsync(context, gate, inspection))
+            if (!await batches.DecideAsync(context, gate, inspection))
             {
                 return;
             }
@@ -286,14 +286,7 @@ internal sealed class McpGateMiddleware(
             if (gate.Batch is { } batch)
             {
                 // A batch is audited like the messages it holds: one row per decided element, with its own outcome.
-                foreach (var call in batch)
-                {
-                    var result = call.ObservedResult ?? (failed ? AuditResults.UpstreamError : AuditResults.Ok);
-                    audit.Post(GateAuditRecords.ForDecision(gate, call.Message, call.Decision, call.DecisionId, result, gate.ElapsedMilliseconds, gate.UpstreamStatus));
-                    metrics.Decided(call.Decision, call.Message.Method, result);
-                }
-
-                gate.Result = failed ? AuditResults.UpstreamError : AuditResults.Ok;
+                batches.Completed(context, gate, inspection.Messages, batch, failed);
             }
             else if (gate.Message is { } forwarded)
             {
@@ -327,20 +320,30 @@ internal sealed class McpGateMiddleware(
         metrics.Completed(context, gate, message, decision, result);
     }
 
-    /// <summary>Hands the request to YARP (without the client's credentials) and answers a forwarding failure as JSON-RPC.</summary>
+    /// <summary>
+    /// A GET or DELETE: hands it to YARP (without the client's credentials), answers a forwarding failure as JSON-RPC,
+    /// and measures it at the HTTP level (it carries no MCP message to measure as an operation).
+    /// </summary>
     private async Task ForwardAsync(HttpContext context, GateRequestContext gate)
     {
-        var originalBody = BeginForwarding(context, gate);
         try
         {
-            await next(context);
+            var originalBody = BeginForwarding(context, gate);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = originalBody;
+            }
+
+            await AnswerForwardingFailureAsync(context, gate);
         }
         finally
         {
-            context.Response.Body = originalBody;
+            metrics.HttpRequestCompleted(context, gate);
         }
-
-        await AnswerForwardingFailureAsync(context, gate);
     }
 
     /// <summary>Returns the response body stream to put back once YARP is done.</summary>
@@ -373,100 +376,6 @@ internal sealed class McpGateMiddleware(
             gate.Message?.Id ?? default,
             timedOut ? "upstream_timeout" : "upstream_unavailable",
             timedOut ? $"server '{gate.Upstream.Alias}' did not answer in time" : $"server '{gate.Upstream.Alias}' could not be reached");
-    }
-
-    /// <summary>
-    /// Acts on <see cref="RequestDecider.DecideBatchAsync"/>: a batch it may forward is, each decided element audited
-    /// after the exchange with the outcome its own response shows; otherwise the gate answers every element itself and
-    /// forwards nothing. Returns true when the batch may be forwarded.
-    /// </summary>
-    private async Task<bool> DecideBatchAsync(HttpContext context, GateRequestContext gate, InspectionResult inspection)
-    {
-        var messages = inspection.Messages;
-        var (decisions, mayForward) = await decider.DecideBatchAsync(gate.State.Config, gate.Upstream, gate.Identity, messages, context.RequestAborted);
-        var settings = gate.State.Config.Gateway;
-
-        // Each allowed element counts against gateway.rateLimits; the first one over a limit refuses the batch.
-        var limitedIndex = -1;
-        RateLimitRefusal? limited = null;
-        for (var i = 0; mayForward && i < messages.Count; i++)
-        {
-            if (decisions[i] is { } decided && await rateLimiter.TryAcquireAsync(settings.RateLimits, gate.Identity, gate.State.Config.Evaluator, decided) is { } refusal)
-            {
-                (limitedIndex, limited, mayForward) = (i, refusal, false);
-            }
-        }
-
-        if (mayForward)
-        {
-            var calls = new List<ForwardedCall>(messages.Count);
-            for (var i = 0; i < messages.Count; i++)
-            {
-                if (decisions[i] is { } allowed)
-                {
-                    calls.Add(new ForwardedCall(messages[i], allowed, DecisionIds.New()));
-                }
-            }
-
-            gate.Batch = calls;
-            return true;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            for (var i = 0; i < messages.Count; i++)
-            {
-                var message = messages[i];
-                if (decisions[i] is { IsAllowed: false } denied)
-                {
-                    var decisionId = DecisionIds.New();
-                    audit.Write(GateAuditRecords.ForDecision(gate, message, denied, decisionId, AuditResults.CapabilityDenied, 0, null));
-                    metrics.Decided(denied, message.Method, AuditResults.CapabilityDenied);
-                    if (message.Kind == JsonRpcMessageKind.Request)
-                    {
-                        JsonRpcResponses.WriteDenial(writer, settings, message.Id, denied, decisionId);
-                    }
-                }
-                else if (i == limitedIndex && decisions[i] is { } overLimit)
-                {
-                    var decisionId = DecisionIds.New();
-                    audit.Write(GateAuditRecords.ForDecision(gate, message, overLimit, decisionId, AuditResults.RateLimited, 0, null, limited!.Rule.Name));
-                    metrics.Decided(overLimit, message.Method, AuditResults.RateLimited);
-                    if (message.Kind == JsonRpcMessageKind.Request)
-                    {
-                        JsonRpcResponses.WriteRateLimited(writer, message.Id, overLimit, decisionId, limited.Rule.Name, limited.RetryAfterSeconds);
-                    }
-                }
-                else
-                {
-                    if (decisions[i] is { } allowed)
-                    {
-                        // Allowed, yet not run: its row says so, so the log holds every call the caller asked for.
-                        audit.Write(GateAuditRecords.ForDecision(gate, message, allowed, DecisionIds.New(), AuditResults.BatchRefused, 0, null));
-                        metrics.Decided(allowed, message.Method, AuditResults.BatchRefused);
-                    }
-
-                    if (message.Kind == JsonRpcMessageKind.Request)
-                    {
-                        JsonRpcResponses.WriteError(writer, message.Id, JsonRpcResponses.InvalidRequest, "batch_refused", "the batch holds a denied call or a request the gate must answer alone; nothing was forwarded, send each message in its own POST");
-                    }
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-
-        gate.Result = AuditResults.BatchRefused;
-        audit.Write(GateAuditRecords.Rejected(gate, null, AuditResults.BatchRefused));
-        if (limited is not null)
-        {
-            context.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        await JsonRpcResponses.WriteAsync(context, limited is null ? StatusCodes.Status200OK : StatusCodes.Status429TooManyRequests, buffer.WrittenMemory);
-        return false;
     }
 
     /// <summary>2026-07-28 mirrors <c>method</c> and <c>params.name</c>/<c>uri</c> into headers; they must agree with the body.</summary>

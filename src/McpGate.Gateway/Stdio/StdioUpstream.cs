@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using McpGate.Configuration;
+using McpGate.Gateway.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Stdio;
@@ -28,6 +30,11 @@ internal sealed class StdioUpstream
     private readonly SemaphoreSlim _startLock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StdioMetrics? _metrics;
+
+    // Why the gate stopped a child, for its exit's metric; a child not in here ended on its own. Weak: an entry goes
+    // with its child.
+    private readonly ConditionalWeakTable<StdioChild, string> _stopReasons = new();
     private StdioChild? _shared;
     private byte[]? _initializeResult;
     private string? _protocolVersion;
@@ -37,11 +44,12 @@ internal sealed class StdioUpstream
     private int _starts;
     private string? _lastError;
 
-    public StdioUpstream(UpstreamConfig config, TimeProvider time, ILogger logger)
+    public StdioUpstream(UpstreamConfig config, TimeProvider time, ILogger logger, StdioMetrics? metrics = null)
     {
         Config = config;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>The entry in force: a reload that keeps the launch settings swaps in its new limits and timeouts.</summary>
@@ -158,6 +166,7 @@ internal sealed class StdioUpstream
         {
             if (RunningProcesses >= Settings.MaxProcesses)
             {
+                _metrics?.Refused(Config.Alias);
                 return (null, JsonRpcRewriter.Error(id, StdioErrors.TooManyProcesses,
                     $"server '{Config.Alias}' already runs {Settings.MaxProcesses} processes, its stdio.maxProcesses; end a session (DELETE) or wait for an idle one to be reaped, then retry"));
             }
@@ -175,7 +184,7 @@ internal sealed class StdioUpstream
         using var document = JsonDocument.Parse(answer);
         if (!document.RootElement.TryGetProperty("result", out _))
         {
-            await child.StopAsync(s_stopGrace, "initialize failed");
+            await StopChildAsync(child, "initialize failed", StdioReasons.InitializeFailed);
             return (null, answer);
         }
 
@@ -190,14 +199,15 @@ internal sealed class StdioUpstream
         return session;
     }
 
-    public async Task EndSessionAsync(StdioSession session, string reason)
+    /// <param name="exitReason">Why, as the child's exit metric says it (<see cref="StdioReasons"/>).</param>
+    public async Task EndSessionAsync(StdioSession session, string reason, string exitReason = StdioReasons.SessionEnded)
     {
         if (_sessions.TryRemove(session.Id, out _))
         {
             session.End();
             if (session.OwnChild is { } child)
             {
-                await child.StopAsync(s_stopGrace, reason);
+                await StopChildAsync(child, reason, exitReason);
             }
         }
     }
@@ -214,23 +224,25 @@ internal sealed class StdioUpstream
             var idle = session.OwnChild is { HasExited: true } || _time.GetElapsedTime(session.LastUsed, now) >= limit;
             if (idle)
             {
-                await EndSessionAsync(session, "idle");
+                await EndSessionAsync(session, "idle", StdioReasons.IdleTimeout);
                 _logger.SessionReaped(Config.Alias, _sessions.Count);
             }
         }
     }
 
-    public async Task StopAsync()
+    /// <param name="exitReason"><see cref="StdioReasons.GateStopping"/> or <see cref="StdioReasons.Reload"/>.</param>
+    public async Task StopAsync(string exitReason)
     {
+        var reason = exitReason == StdioReasons.Reload ? "config reload" : "gate stopping";
         var stops = new List<Task>();
         foreach (var (_, session) in _sessions)
         {
-            stops.Add(EndSessionAsync(session, "gate stopping"));
+            stops.Add(EndSessionAsync(session, reason, exitReason));
         }
 
         if (Interlocked.Exchange(ref _shared, null) is { } shared)
         {
-            stops.Add(shared.StopAsync(s_stopGrace, "gate stopping"));
+            stops.Add(StopChildAsync(shared, reason, exitReason));
         }
 
         await Task.WhenAll(stops);
@@ -262,14 +274,18 @@ internal sealed class StdioUpstream
         }
         catch (Win32Exception ex)
         {
+            _metrics?.Started(Config.Alias, StdioReasons.StartFailed);
             RecordFailure($"cannot start \"{Config.Command}\": {ex.Message}");
             throw new StdioStartException(LastError!, ex);
         }
 
-        if (Interlocked.Increment(ref _starts) > 1)
+        var restart = Interlocked.Increment(ref _starts) > 1;
+        if (restart)
         {
             Interlocked.Increment(ref _restarts);
         }
+
+        _metrics?.Started(Config.Alias, Settings.Sharing == StdioSharing.PerSession ? StdioReasons.Session : restart ? StdioReasons.Restart : StdioReasons.Start);
 
         var started = _time.GetTimestamp();
         _ = child.Exited.ContinueWith(
@@ -282,11 +298,20 @@ internal sealed class StdioUpstream
                 }
 
                 RecordFailure($"process {child.ProcessId} exited with code {exit.Result}");
+                _metrics?.Exited(Config.Alias, _stopReasons.TryGetValue(child, out var stopped) ? stopped
+                    : exit.Result == 0 ? StdioReasons.Exited : StdioReasons.Crashed);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
         return child;
+    }
+
+    /// <summary>Stops a child, noting why first (<paramref name="exitReason"/>), so its exit is counted as asked for.</summary>
+    private Task StopChildAsync(StdioChild child, string reason, string exitReason)
+    {
+        _stopReasons.AddOrUpdate(child, exitReason);
+        return child.StopAsync(s_stopGrace, reason);
     }
 
     private void RecordFailure(string error)
@@ -331,7 +356,7 @@ internal sealed class StdioUpstream
         }
         catch
         {
-            await child.StopAsync(s_stopGrace, "initialize did not complete");
+            await StopChildAsync(child, "initialize did not complete", StdioReasons.InitializeFailed);
             throw;
         }
 
@@ -339,7 +364,7 @@ internal sealed class StdioUpstream
         if (!response.RootElement.TryGetProperty("result", out var result))
         {
             var error = response.RootElement.TryGetProperty("error", out var e) && e.TryGetProperty("message", out var m) ? m.ToString() : "no result";
-            await child.StopAsync(s_stopGrace, "initialize failed");
+            await StopChildAsync(child, "initialize failed", StdioReasons.InitializeFailed);
             RecordFailure("initialize failed: " + error);
             throw new StdioStartException(LastError!);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using McpGate.Configuration;
+using McpGate.Gateway.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,15 +19,19 @@ internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
     private readonly Func<string, UpstreamConfig?> _lookup;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StdioMetrics? _metrics;
     private readonly ITimer _reaper;
     private int _reaping;
 
     /// <param name="lookup">The upstream an alias names in the policy in force, or null.</param>
-    public StdioUpstreams(Func<string, UpstreamConfig?> lookup, TimeProvider time, ILogger<StdioUpstreams> logger)
+    /// <param name="metrics">The gate's stdio instruments; null outside the gate (the CLI's discovery).</param>
+    public StdioUpstreams(Func<string, UpstreamConfig?> lookup, TimeProvider time, ILogger<StdioUpstreams> logger, StdioMetrics? metrics = null)
     {
         _lookup = lookup;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
+        metrics?.Observe(this);
         _reaper = time.CreateTimer(static state => ((StdioUpstreams)state!).Reap(), this, s_reapPeriod, s_reapPeriod);
     }
 
@@ -56,14 +61,14 @@ internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
                     return existing;
                 }
 
-                var replacement = new StdioUpstream(config, _time, _logger);
+                var replacement = new StdioUpstream(config, _time, _logger, _metrics);
                 if (_upstreams.TryUpdate(alias, replacement, existing))
                 {
-                    _ = existing.StopAsync();
+                    _ = existing.StopAsync(StdioReasons.Reload);
                     return replacement;
                 }
             }
-            else if (_upstreams.TryAdd(alias, new StdioUpstream(config, _time, _logger)))
+            else if (_upstreams.TryAdd(alias, new StdioUpstream(config, _time, _logger, _metrics)))
             {
                 return _upstreams[alias];
             }
@@ -72,6 +77,9 @@ internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
 
     /// <summary>The upstream of <paramref name="alias"/> if it has been used, for <c>/readyz</c>.</summary>
     public StdioUpstream? Peek(string alias) => _upstreams.GetValueOrDefault(alias);
+
+    /// <summary>Every upstream used so far, by alias, for the metrics.</summary>
+    public IEnumerable<KeyValuePair<string, StdioUpstream>> Started => _upstreams;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -90,7 +98,7 @@ internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         await _reaper.DisposeAsync();
-        await Task.WhenAll(_upstreams.Values.Select(upstream => upstream.StopAsync()));
+        await Task.WhenAll(_upstreams.Values.Select(upstream => upstream.StopAsync(StdioReasons.GateStopping)));
     }
 
     public async ValueTask DisposeAsync() => await StoppedAsync(CancellationToken.None);

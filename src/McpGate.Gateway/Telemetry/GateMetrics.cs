@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using McpGate.Audit;
 using McpGate.Gateway.Catalog;
 using McpGate.Gateway.Inspection;
@@ -23,6 +24,7 @@ internal sealed class GateMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _listItemsHidden;
     private readonly Counter<long> _configReloads;
+    private readonly Histogram<double> _httpDuration;
 
     public GateMetrics(IMeterFactory meterFactory, IAuditHealth audit, UpstreamHealth upstreams)
     {
@@ -36,6 +38,9 @@ internal sealed class GateMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _gateDuration = meter.CreateHistogram(
             GateDuration, "s", "Time the gate added to a forwarded MCP request: its whole duration minus the upstream's part",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _httpDuration = meter.CreateHistogram(
+            HttpRequestDuration, "s", "GET (listen stream) and DELETE (session end) requests, which carry no MCP message: from receipt until the response ended",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _decisions = meter.CreateCounter<long>(Decisions, "{decision}", "ACL decisions, by verdict and the call's result");
         _listItemsHidden = meter.CreateCounter<long>(ListItemsHidden, "{item}", "List entries the policy hid from a caller");
@@ -111,6 +116,34 @@ internal sealed class GateMetrics
             _upstreamDuration.Record(upstream.TotalSeconds, tags);
             _gateDuration.Record(Math.Max(0, (elapsed - upstream).TotalSeconds), tags);
         }
+    }
+
+    /// <summary>
+    /// A forwarded GET or DELETE ended. Neither carries an MCP message, so neither is an <c>mcp.server.operation.duration</c>
+    /// (the conventions measure messages, not the HTTP requests that carry them); their HTTP-level duration is this.
+    /// </summary>
+    public void HttpRequestCompleted(HttpContext context, GateRequestContext gate)
+    {
+        if (!_httpDuration.Enabled)
+        {
+            return;
+        }
+
+        var status = context.Response.StatusCode;
+        var tags = new TagList
+        {
+            { HttpRequestMethod, HttpMethods.GetCanonicalizedValue(context.Request.Method) },
+            { Server, gate.Upstream.Alias },
+            { HttpResponseStatusCode, status },
+        };
+
+        // As the HTTP conventions do: a server error's class is its status code.
+        if (status >= StatusCodes.Status500InternalServerError)
+        {
+            tags.Add(ErrorType, status.ToString(CultureInfo.InvariantCulture));
+        }
+
+        _httpDuration.Record(Stopwatch.GetElapsedTime(gate.StartTimestamp).TotalSeconds, tags);
     }
 
     public void ListFiltered(GateRequestContext gate, int hidden)

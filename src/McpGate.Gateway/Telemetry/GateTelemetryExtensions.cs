@@ -27,6 +27,7 @@ internal static class GateTelemetryExtensions
     {
         services.AddMetrics();
         services.AddSingleton<GateMetrics>();
+        services.AddSingleton<StdioMetrics>();
 
         var prometheus = config.Gateway.Telemetry.ServesPrometheus(loopbackOnly);
         var otlp = Array.Exists(s_otlpEndpointVariables, static name => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(name)));

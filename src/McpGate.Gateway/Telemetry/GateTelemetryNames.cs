@@ -19,6 +19,12 @@ internal static class GateTelemetryNames
     public const string AuditQueueDepth = "mcpgate.audit.queue.depth";
     public const string UpstreamAvailable = "mcpgate.upstream.available";
     public const string ConfigReloads = "mcpgate.config.reloads";
+    public const string HttpRequestDuration = "mcpgate.http.request.duration";
+    public const string StdioProcesses = "mcpgate.stdio.processes";
+    public const string StdioSessions = "mcpgate.stdio.sessions";
+    public const string StdioStarts = "mcpgate.stdio.process.starts";
+    public const string StdioExits = "mcpgate.stdio.process.exits";
+    public const string StdioRefusals = "mcpgate.stdio.max_processes.refusals";
 
     // Semantic-convention attributes.
     public const string MethodName = "mcp.method.name";
@@ -32,6 +38,8 @@ internal static class GateTelemetryNames
     public const string ErrorType = "error.type";
     public const string NetworkTransport = "network.transport";
     public const string NetworkProtocolName = "network.protocol.name";
+    public const string HttpRequestMethod = "http.request.method";
+    public const string HttpResponseStatusCode = "http.response.status_code";
 
     // The gate's own attributes.
     public const string Server = "mcpgate.server";
@@ -40,6 +48,7 @@ internal static class GateTelemetryNames
     public const string Access = "mcpgate.access";
     public const string MatchedRule = "mcpgate.matched_rule";
     public const string DecisionId = "mcpgate.decision_id";
+    public const string StdioReason = "mcpgate.stdio.reason";
 
     /// <summary>Semantic conventions' value for a method name outside the known set (a caller picks the method).</summary>
     public const string Other = "_OTHER";

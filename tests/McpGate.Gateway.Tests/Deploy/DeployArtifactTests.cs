@@ -54,6 +54,17 @@ public sealed partial class DeployArtifactTests
         File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md")).Should().Contain(publish.Groups[1].Value);
     }
 
+    [Fact]
+    public void HaproxyLinesInDeployDocs_AreTheTestedConfiguration()
+    {
+        // Replicas/StdioSessionAffinityTests runs deploy/haproxy/haproxy.cfg itself; docs/deploy.md quotes part of it.
+        var docs = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "deploy.md"));
+        var config = File.ReadAllLines(Path.Combine(RepositoryFiles.Root, "deploy", "haproxy", "haproxy.cfg")).Select(l => l.Trim()).ToHashSet();
+        var quoted = HaproxyBlock().Matches(docs).SelectMany(m => m.Groups[1].Value.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+
+        quoted.Should().NotBeEmpty().And.OnlyContain(line => config.Contains(line), "every line docs/deploy.md shows is in the configuration the tests run");
+    }
+
     private static string ProbePath(string probe)
     {
         var match = Regex.Match(s_deployment, probe + @":\s*\n\s*httpGet: \{ path: (\S+), port: http \}");
@@ -63,6 +74,9 @@ public sealed partial class DeployArtifactTests
 
     [GeneratedRegex(@"^USER (\S+)\s*$", RegexOptions.Multiline)]
     private static partial Regex UserLine();
+
+    [GeneratedRegex(@"^```haproxy\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex HaproxyBlock();
 
     [GeneratedRegex(@"^RUN (dotnet publish [^\r\n]+?)\s*$", RegexOptions.Multiline)]
     private static partial Regex PublishLine();

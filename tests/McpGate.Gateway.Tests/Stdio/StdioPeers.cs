@@ -20,9 +20,11 @@ internal static class StdioPeers
 
     /// <summary>
     /// One stdio upstream <c>files</c>; alice (dev) may do anything, bob (reader) may read. <paramref name="stdio"/> is
-    /// the upstream's <c>stdio</c> block (JSON), or null; <paramref name="env"/> its <c>env</c>.
+    /// the upstream's <c>stdio</c> block (JSON), or null; <paramref name="env"/> its <c>env</c>; <paramref name="gateway"/>
+    /// the members of the <c>gateway</c> object (JSON), or none.
     /// </summary>
-    public static string Config(string command, IEnumerable<string> args, string? stdio = null, IReadOnlyDictionary<string, string>? env = null) => $$"""
+    public static string Config(
+        string command, IEnumerable<string> args, string? stdio = null, IReadOnlyDictionary<string, string>? env = null, string gateway = "") => $$"""
     {
       "mcpServers": {
         "files": {
@@ -47,7 +49,8 @@ internal static class StdioPeers
             "reader": [ { "server": "files", "access": "read", "tools": ["*"] } ]
           }
         }
-      }
+      },
+      "gateway": { {{gateway}} }
     }
     """;
 

@@ -2,9 +2,11 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpGate.Gateway.Configuration;
+using McpGate.Gateway.Telemetry;
 using McpGate.Gateway.Tests.Faults;
 using McpGate.Gateway.Tests.Functional;
 using McpGate.Gateway.Tests.Security;
+using McpGate.Gateway.Tests.Stdio;
 using McpGate.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -49,17 +51,29 @@ public sealed class PrometheusScrapeTests
     public async Task GrafanaDashboard_QueriesMetricsTheGateExports_InPromQLPrometheusAccepts()
     {
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
-        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+
+        // And a stdio upstream, for the stdio children's panels.
+        var stdio = JsonSerializer.Serialize(Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs"));
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl)
+            .Replace("\"mcpServers\": {", $"\"mcpServers\": {{ \"tools\": {{ \"command\": \"node\", \"args\": [{stdio}] }},", StringComparison.Ordinal));
         await gate.CatalogReadyAsync();
+        await gate.CatalogReadyAsync("tools");
         await using var prometheus = await PrometheusServer.StartAsync(new Uri(gate.BaseUrl, "/metrics"));
 
-        // Every kind of event the dashboard shows, once: a denial, an allowed call, a hidden list, a reload.
+        // Every kind of event the dashboard shows, once: a denial, an allowed call, a hidden list, a reload, a child's
+        // start (the discovery of "tools" above) and its exit.
         (await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(1, "delete_file"))).Body.Should().Contain("capability_denied");
         (await FaultClient.PostAsync(gate, GatePolicies.BobToken, FaultClient.ToolCall(2, "read_file"))).Status.Should().Be(HttpStatusCode.OK);
         (await FaultClient.PostAsync(gate, GatePolicies.DaveToken, FaultClient.ToolsList(3))).Status.Should().Be(HttpStatusCode.OK);
         gate.Services.GetRequiredService<GateStateStore>().Reload().Should().BeTrue();
+        await gate.Services.GetStdio().Peek("tools")!.StopAsync(StdioReasons.GateStopping);
         using var http = new HttpClient();
         var exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !exported.Contains("mcpgate_stdio_process_exits_total", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(50); // the exit is counted once the child's end has been read
+            exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+        }
 
         using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "docs", "grafana", "mcpgate-dashboard.json")));
         var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()

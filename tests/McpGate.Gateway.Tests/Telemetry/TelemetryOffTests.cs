@@ -27,6 +27,7 @@ public sealed class TelemetryOffTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new GateMetrics(services.GetRequiredService<IMeterFactory>(), new NoAudit(), new UpstreamHealth(new FakeTimeProvider()));
+        var stdio = new StdioMetrics(services.GetRequiredService<IMeterFactory>());
         var config = Policies.Parse("""
             { "mcpServers": { "files": { "url": "http://127.0.0.1:1/mcp" } },
               "serverAuth": { "acl": { "default": "deny", "roles": { "dev": [ { "server": "*", "access": "*" } ] } } } }
@@ -65,6 +66,10 @@ public sealed class TelemetryOffTests
             metrics.Decided(decision, message.Method, AuditResults.Ok);
             metrics.Completed(context, gate, message, decision, AuditResults.Ok);
             metrics.ListFiltered(gate, 3);
+            metrics.HttpRequestCompleted(context, gate);
+            stdio.Started("files", StdioReasons.Restart);
+            stdio.Exited("files", StdioReasons.Crashed);
+            stdio.Refused("files");
         }
     }
 

@@ -1,6 +1,6 @@
 // A tiny stdio MCP server with no dependencies, for the gate's lifecycle tests: it prints a line that is not JSON-RPC
 // at start (the gate must drop it), writes to stderr, and has tools that exit mid-call, report the environment and
-// the process ids, or start a grandchild process.
+// the process ids (its own, its parent's, its grandchild's), or start a grandchild process.
 import { createInterface } from "node:readline";
 import { spawn } from "node:child_process";
 
@@ -36,7 +36,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
       if (name === "echo") return text(message.id, String(args.message ?? ""));
       if (name === "crash") return process.exit(3);
       if (name === "env") return text(message.id, JSON.stringify(process.env));
-      if (name === "pid") return text(message.id, JSON.stringify({ pid: process.pid, grandchild: grandchild?.pid ?? null }));
+      if (name === "pid") return text(message.id, JSON.stringify({ pid: process.pid, ppid: process.ppid, grandchild: grandchild?.pid ?? null }));
       if (name === "spawn") {
         grandchild = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
         return text(message.id, String(grandchild.pid));
