@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using McpGate.Gateway.Inspection;
+using McpGate.Gateway.Stdio;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Configuration;
 using Microsoft.AspNetCore.Http;
@@ -66,6 +67,11 @@ internal static class GateRequestTransform
                 if (gate.InspectedBody is { } body)
                 {
                     transformContext.ProxyRequest.Options.Set(InspectedBodyHandler.BodyKey, body);
+                    if (gate.Inspection is { } inspection)
+                    {
+                        // The stdio bridge passes on what the gate read, not a reading of its own.
+                        transformContext.ProxyRequest.Options.Set(StdioBridgeHandler.InspectionKey, inspection);
+                    }
                 }
             }
 

@@ -55,6 +55,9 @@ internal sealed class GateRequestContext
     /// <summary>The request body the gate inspected and forwards (POST only); owned by the middleware.</summary>
     public PooledBody? InspectedBody { get; set; }
 
+    /// <summary>The inspector's reading of <see cref="InspectedBody"/>: what was decided on, for the stdio bridge to pass on.</summary>
+    public InspectionResult? Inspection { get; set; }
+
     /// <summary>Set when the response is a list the caller must see filtered.</summary>
     public ListKind? ListKind { get; set; }
 

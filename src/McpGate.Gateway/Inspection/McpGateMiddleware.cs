@@ -254,6 +254,7 @@ internal sealed class McpGateMiddleware(
         request.ContentLength = body.Length;
         request.ContentType = RequestGuards.CanonicalJsonContentType;
         gate.InspectedBody = body;
+        gate.Inspection = inspection;
         request.Headers.Remove(HeaderNames.TransferEncoding);
 
         // The body is already here: an upstream's 100 Continue would only cost a round trip before it is sent.

@@ -4,14 +4,14 @@ using System.Text.Json;
 
 namespace McpGate.Gateway.Stdio;
 
-/// <summary>What a message crossing the bridge has replaced: each is a raw JSON value, or null to keep the original.</summary>
-internal readonly record struct JsonRpcReplacements(byte[]? Id = null, byte[]? ProgressToken = null, byte[]? CancelledRequestId = null, byte[]? MetaProgressToken = null);
+/// <summary>What a message from the child has replaced: each is a raw JSON value, or null to keep the original.</summary>
+internal readonly record struct JsonRpcReplacements(byte[]? Id = null, byte[]? ProgressToken = null, byte[]? CancelledRequestId = null);
 
 /// <summary>
-/// Re-writes one JSON-RPC message as a single line with its ids swapped: the request or response <c>id</c>, the
-/// <c>progressToken</c> of <c>notifications/progress</c>, the <c>requestId</c> of <c>notifications/cancelled</c> and a
-/// request's <c>params._meta.progressToken</c>. Every message is re-serialized, rewritten or not: a caller's body may be
-/// pretty-printed, and a line break inside one would end the message early on the child's stdin.
+/// Re-writes one JSON-RPC message the child sent as a single line with its ids swapped: the request or response
+/// <c>id</c>, the <c>progressToken</c> of <c>notifications/progress</c> and the <c>requestId</c> of
+/// <c>notifications/cancelled</c>. Only the child's side: what a caller sends reaches the child as the bytes the gate
+/// inspected (<see cref="CallerMessage"/>), never re-serialized.
 /// </summary>
 internal static class JsonRpcRewriter
 {
@@ -35,7 +35,7 @@ internal static class JsonRpcRewriter
                     writer.WriteRawValue(id, skipInputValidation: true);
                 }
                 else if (property.NameEquals("params") && property.Value.ValueKind == JsonValueKind.Object
-                    && (replacements.ProgressToken ?? replacements.CancelledRequestId ?? replacements.MetaProgressToken) is not null)
+                    && (replacements.ProgressToken ?? replacements.CancelledRequestId) is not null)
                 {
                     writer.WritePropertyName("params");
                     WriteParams(writer, property.Value, replacements);
@@ -108,24 +108,6 @@ internal static class JsonRpcRewriter
             {
                 writer.WritePropertyName("requestId");
                 writer.WriteRawValue(requestId, skipInputValidation: true);
-            }
-            else if (replacements.MetaProgressToken is { } metaToken && property.NameEquals("_meta") && property.Value.ValueKind == JsonValueKind.Object)
-            {
-                writer.WriteStartObject("_meta");
-                foreach (var meta in property.Value.EnumerateObject())
-                {
-                    if (meta.NameEquals("progressToken"))
-                    {
-                        writer.WritePropertyName("progressToken");
-                        writer.WriteRawValue(metaToken, skipInputValidation: true);
-                    }
-                    else
-                    {
-                        meta.WriteTo(writer);
-                    }
-                }
-
-                writer.WriteEndObject();
             }
             else
             {

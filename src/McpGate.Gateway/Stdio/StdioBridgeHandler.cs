@@ -2,8 +2,8 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Threading.Channels;
+using McpGate.Gateway.Forwarding;
 using McpGate.Gateway.Inspection;
 using McpGate.Mcp.JsonRpc;
 using McpGate.Configuration;
@@ -21,6 +21,9 @@ internal sealed class StdioBridgeHandler(StdioUpstreams upstreams) : HttpMessage
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private static readonly MediaTypeHeaderValue s_eventStream = new("text/event-stream");
+
+    /// <summary>Set by the request transform: the inspector's reading of the body in <see cref="InspectedBodyHandler.BodyKey"/>.</summary>
+    public static readonly HttpRequestOptionsKey<InspectionResult> InspectionKey = new("McpGate.Inspection");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -66,18 +69,19 @@ internal sealed class StdioBridgeHandler(StdioUpstreams upstreams) : HttpMessage
 
     private static async Task<HttpResponseMessage> PostAsync(StdioUpstream upstream, StdioSession? session, HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        using var document = JsonDocument.Parse(body, JsonRpcRewriter.StrictOptions);
-        var root = document.RootElement;
-        var isBatch = root.ValueKind == JsonValueKind.Array;
-        List<JsonElement> messages = isBatch ? [.. root.EnumerateArray()] : [root];
-        var shared = upstream.Settings.Sharing == StdioSharing.Shared;
+        var (messages, isBatch, failure) = await ReadAsync(request, cancellationToken);
+        if (failure is not null)
+        {
+            return Error(HttpStatusCode.BadRequest, "null"u8.ToArray(), failure.Code, failure.Message);
+        }
 
-        if (!isBatch && Method(root) == McpMethods.Initialize && root.TryGetProperty("id", out _))
+        var first = messages[0];
+        var shared = upstream.Settings.Sharing == StdioSharing.Shared;
+        if (!isBatch && first.Method == McpMethods.Initialize && first.HasId)
         {
             var (created, answer) = shared
-                ? await upstream.InitializeSharedAsync(root, cancellationToken)
-                : await upstream.InitializePerSessionAsync(root, cancellationToken);
+                ? await upstream.InitializeSharedAsync(first, cancellationToken)
+                : await upstream.InitializePerSessionAsync(first, cancellationToken);
             var response = Json(HttpStatusCode.OK, answer, request);
             if (created is not null)
             {
@@ -89,24 +93,23 @@ internal sealed class StdioBridgeHandler(StdioUpstreams upstreams) : HttpMessage
 
         if (session is null && !shared)
         {
-            return Error(HttpStatusCode.BadRequest, IdOf(root), JsonRpcResponses.InvalidRequest,
+            return Error(HttpStatusCode.BadRequest, first.Id, JsonRpcResponses.InvalidRequest,
                 $"server '{upstream.Config.Alias}' runs a process per session: start one with initialize");
         }
 
         var child = await upstream.ChildForAsync(session, cancellationToken);
-        var requests = new List<JsonElement>();
+        var requests = new List<CallerMessage>();
         foreach (var message in messages)
         {
-            var method = Method(message);
-            var hasId = message.TryGetProperty("id", out _);
+            var method = message.Method;
             if (method is null)
             {
                 await child.SendClientResponseAsync(message);
             }
-            else if (hasId)
+            else if (message.HasId)
             {
                 requests.Add(message);
-                TrackSubscription(session, message, method);
+                TrackSubscription(session, message.Inspected);
             }
             else if (method != "notifications/initialized" || !shared)
             {
@@ -127,7 +130,7 @@ internal sealed class StdioBridgeHandler(StdioUpstreams upstreams) : HttpMessage
 
         var answers = await Task.WhenAll(requests.Select(message => child.CallAsync(session, message, null, cancellationToken)));
         var status = HttpStatusCode.OK;
-        if (!isBatch && Method(root) == McpMethods.ServerDiscover && answers[0].AsSpan().IndexOf("\"error\""u8) >= 0)
+        if (!isBatch && first.Method == McpMethods.ServerDiscover && answers[0].AsSpan().IndexOf("\"error\""u8) >= 0)
         {
             // A child of an older protocol era does not know the 2026-07-28 probe; as an HTTP server of that era, the
             // bridge refuses it with 400, which is what sends a client back to initialize.
@@ -137,27 +140,30 @@ internal sealed class StdioBridgeHandler(StdioUpstreams upstreams) : HttpMessage
         return Json(status, isBatch ? JoinArray(answers) : answers[0], request);
     }
 
-    /// <summary>An event stream only when the caller accepts one and asked for progress: everything else is one JSON answer.</summary>
-    private static bool WantsStream(HttpRequestMessage request, List<JsonElement> requests)
+    /// <summary>
+    /// The body's messages as the gate read them. Through the gate, the request carries the inspector's reading of the
+    /// buffer it decided on (<see cref="InspectionKey"/>, <see cref="InspectedBodyHandler.BodyKey"/>), and the child
+    /// gets those bytes: a second parser here would be a second reading, one that could see another method, tool or
+    /// argument than the one the gate decided and audited. A request that did not pass the gate (discovery by
+    /// <c>mcp acl</c>) is read by the same inspector, here.
+    /// </summary>
+    private static async Task<(CallerMessage[] Messages, bool IsBatch, InspectionFailure? Failure)> ReadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Headers.Accept.Any(a => a.MediaType == "text/event-stream"))
+        if (request.Options.TryGetValue(InspectionKey, out var inspected) && request.Options.TryGetValue(InspectedBodyHandler.BodyKey, out var body))
         {
-            return false;
+            return (CallerMessage.From(body.Span, inspected), inspected.IsBatch, null);
         }
 
-        foreach (var message in requests)
-        {
-            if (message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
-                && p.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("progressToken", out _))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var inspection = JsonRpcInspector.Inspect(bytes);
+        return inspection.Failure is { } failure ? ([], false, failure) : (CallerMessage.From(bytes, inspection), inspection.IsBatch, null);
     }
 
-    private static HttpResponseMessage Stream(StdioChild child, StdioSession? session, List<JsonElement> requests, bool isBatch, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>An event stream only when the caller accepts one and asked for progress: everything else is one JSON answer.</summary>
+    private static bool WantsStream(HttpRequestMessage request, List<CallerMessage> requests) =>
+        request.Headers.Accept.Any(a => a.MediaType == "text/event-stream") && requests.Any(message => message.Inspected.ProgressTokenLocation.IsPresent);
+
+    private static HttpResponseMessage Stream(StdioChild child, StdioSession? session, List<CallerMessage> requests, bool isBatch, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var related = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var calls = requests.Select(message => child.CallAsync(session, message, related.Writer, cancellationToken)).ToArray();
@@ -234,30 +240,22 @@ internal sealed class StdioBridgeHandler(StdioUpstreams upstreams) : HttpMessage
         return response;
     }
 
-    private static void TrackSubscription(StdioSession? session, JsonElement message, string method)
+    private static void TrackSubscription(StdioSession? session, InspectedMessage message)
     {
-        if (session is null || method is not (McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe)
-            || !message.TryGetProperty("params", out var p) || p.ValueKind != JsonValueKind.Object
-            || !p.TryGetProperty("uri", out var uri) || uri.ValueKind != JsonValueKind.String)
+        if (session is null || message.Uri is not { } uri)
         {
             return;
         }
 
-        if (method == McpMethods.ResourcesSubscribe)
+        if (message.Method == McpMethods.ResourcesSubscribe)
         {
-            session.Subscribe(uri.GetString()!);
+            session.Subscribe(uri);
         }
-        else
+        else if (message.Method == McpMethods.ResourcesUnsubscribe)
         {
-            session.Unsubscribe(uri.GetString()!);
+            session.Unsubscribe(uri);
         }
     }
-
-    private static string? Method(JsonElement message) =>
-        message.ValueKind == JsonValueKind.Object && message.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String ? method.GetString() : null;
-
-    private static byte[] IdOf(JsonElement message) =>
-        message.ValueKind == JsonValueKind.Object && message.TryGetProperty("id", out var id) ? JsonRpcRewriter.Raw(id) : "null"u8.ToArray();
 
     private static byte[] JoinArray(byte[][] answers)
     {

@@ -127,7 +127,7 @@ internal sealed class StdioUpstream
     /// A caller's <c>initialize</c> in <c>shared</c> mode: the child is initialized once (with the first caller's protocol
     /// version), and every session is answered with that same result.
     /// </summary>
-    public async Task<(StdioSession Session, byte[] Answer)> InitializeSharedAsync(JsonElement request, CancellationToken cancellationToken)
+    public async Task<(StdioSession Session, byte[] Answer)> InitializeSharedAsync(CallerMessage request, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _initializeResult) is null)
         {
@@ -138,8 +138,7 @@ internal sealed class StdioUpstream
                 {
                     var child = _shared is { HasExited: false } running ? running : await StartAsync(cancellationToken);
                     Volatile.Write(ref _shared, child);
-                    var version = request.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
-                        && p.TryGetProperty("protocolVersion", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : DefaultProtocolVersion;
+                    var version = request.Inspected.ProtocolVersion ?? DefaultProtocolVersion;
                     await InitializeAsync(child, version, cancellationToken);
                     _protocolVersion = version;
                 }
@@ -151,16 +150,16 @@ internal sealed class StdioUpstream
         }
 
         var session = AddSession(null);
-        return (session, JsonRpcRewriter.Result(JsonRpcRewriter.Raw(request.GetProperty("id")), _initializeResult!));
+        return (session, JsonRpcRewriter.Result(request.Id, _initializeResult!));
     }
 
     /// <summary>
     /// A caller's <c>initialize</c> in <c>per-session</c> mode: a child of its own, initialized by the caller itself.
     /// Null session: refused (the answer says why), nothing left running.
     /// </summary>
-    public async Task<(StdioSession? Session, byte[] Answer)> InitializePerSessionAsync(JsonElement request, CancellationToken cancellationToken)
+    public async Task<(StdioSession? Session, byte[] Answer)> InitializePerSessionAsync(CallerMessage request, CancellationToken cancellationToken)
     {
-        var id = JsonRpcRewriter.Raw(request.GetProperty("id"));
+        var id = request.Id;
         StdioChild child;
         await _startLock.WaitAsync(cancellationToken);
         try
@@ -349,11 +348,11 @@ internal sealed class StdioUpstream
             writer.WriteEndObject();
         }
 
-        using var request = JsonDocument.Parse(buffer.WrittenMemory);
+        var request = CallerMessage.Parse(buffer.WrittenSpan);
         byte[] answer;
         try
         {
-            answer = await WithStartTimeoutAsync(token => child.CallAsync(null, request.RootElement, null, token), cancellationToken);
+            answer = await WithStartTimeoutAsync(token => child.CallAsync(null, request, null, token), cancellationToken);
         }
         catch
         {

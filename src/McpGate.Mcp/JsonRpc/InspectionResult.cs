@@ -48,6 +48,24 @@ public sealed class InspectedMessage
 
     /// <summary><c>params.ref</c> when it is an object (completion/complete).</summary>
     public CompletionReference? Ref { get; init; }
+
+    /// <summary><c>params.protocolVersion</c> when it is a string (initialize).</summary>
+    public string? ProtocolVersion { get; init; }
+
+    /// <summary>
+    /// Where the message object sits in the body. A peer that passes the message on (the stdio bridge) writes these
+    /// bytes, not a serialization of its own reading, so what runs is what was inspected.
+    /// </summary>
+    public BodyRange Location { get; init; }
+
+    /// <summary>Where the <c>id</c> value sits in the body; not present for a notification.</summary>
+    public BodyRange IdLocation { get; init; }
+
+    /// <summary>Where <c>params._meta.progressToken</c> sits in the body, when the message asks for progress.</summary>
+    public BodyRange ProgressTokenLocation { get; init; }
+
+    /// <summary>Where <c>params.requestId</c> sits in the body (the call a <c>notifications/cancelled</c> withdraws).</summary>
+    public BodyRange RequestIdLocation { get; init; }
 }
 
 /// <summary>The outcome of <see cref="JsonRpcInspector.Inspect"/>: messages, or a failure (never both).</summary>

@@ -10,6 +10,9 @@ public static partial class JsonRpcInspector
     private const int PUri = 1;
     private const int PArguments = 2;
     private const int PRef = 3;
+    private const int PMeta = 4;
+    private const int PProtocolVersion = 9;
+    private const int PRequestId = 14;
 
     private const int RType = 0;
     private const int RName = 1;
@@ -28,6 +31,8 @@ public static partial class JsonRpcInspector
 
     private static readonly byte[][] s_refMembers = ["type"u8.ToArray(), "name"u8.ToArray(), "uri"u8.ToArray()];
 
+    private static readonly byte[][] s_metaMembers = ["progressToken"u8.ToArray()];
+
     private static readonly string[] s_paramsMemberNames = ["name", "uri", "arguments", "ref"];
 
     private static readonly InspectionFailure s_nameRequired = Invalid("Invalid Request: \"params.name\" must be a string.");
@@ -38,6 +43,7 @@ public static partial class JsonRpcInspector
     private static readonly InspectionFailure s_refUri = Invalid("Invalid Request: \"params.ref.uri\" must be a string.");
     private static readonly InspectionFailure s_duplicateArgument = Invalid("Invalid Request: duplicate member name in \"params.arguments\".");
     private static readonly InspectionFailure s_duplicateRef = Invalid("Invalid Request: duplicate member name in \"params.ref\".");
+    private static readonly InspectionFailure s_duplicateMeta = Invalid("Invalid Request: duplicate member name in \"params._meta\".");
     private static readonly InspectionFailure[] s_duplicateParamsMember = DuplicateFailures(s_paramsMemberNames, "params.");
 
     private static InspectionFailure? CheckTarget(string method, ref ParamsInfo parameters)
@@ -148,6 +154,30 @@ public static partial class JsonRpcInspector
                         }
                     }
 
+                    break;
+                case PMeta when reader.TokenType == JsonTokenType.StartObject:
+                    {
+                        var failure = ReadMeta(ref reader, ref parameters);
+                        if (failure is not null)
+                        {
+                            return failure;
+                        }
+                    }
+
+                    break;
+                case PProtocolVersion when reader.TokenType == JsonTokenType.String:
+                    parameters.ProtocolVersion = reader.GetString();
+                    break;
+                case PRequestId:
+                    // Where it sits, so a bridge can swap in the id the call has on its side; any kind of value (the
+                    // bridge only swaps an id it knows).
+                    var requestIdStart = (int)reader.TokenStartIndex;
+                    if (!SkipValue(ref reader))
+                    {
+                        return s_tooDeep;
+                    }
+
+                    parameters.RequestId = new BodyRange(requestIdStart, (int)reader.BytesConsumed - requestIdStart);
                     break;
                 case PRef:
                     if (reader.TokenType == JsonTokenType.StartObject)
@@ -266,6 +296,50 @@ public static partial class JsonRpcInspector
         }
     }
 
+    /// <summary>
+    /// <c>params._meta</c>: where <c>progressToken</c> sits, which a bridge replaces with a token of its own. Its members
+    /// are checked for duplicates like those of <c>params</c>: the token replaced must be the only one there is.
+    /// </summary>
+    private static InspectionFailure? ReadMeta(ref Utf8JsonReader reader, ref ParamsInfo parameters)
+    {
+        if (reader.CurrentDepth >= MaxDepth)
+        {
+            return s_tooDeep;
+        }
+
+        var members = default(MemberSet);
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return s_notJson;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return null;
+            }
+
+            var member = Match(ref reader, s_metaMembers);
+            if (!members.TryAdd(ref reader, member))
+            {
+                return s_duplicateMeta;
+            }
+
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            if (!SkipValue(ref reader))
+            {
+                return s_tooDeep;
+            }
+
+            if (member == 0)
+            {
+                parameters.ProgressToken = new BodyRange(start, (int)reader.BytesConsumed - start);
+            }
+        }
+    }
+
     private struct ParamsInfo
     {
         public string? Name;
@@ -278,5 +352,8 @@ public static partial class JsonRpcInspector
         public string? RefUri;
         public bool RefNameNotString;
         public bool RefUriNotString;
+        public string? ProtocolVersion;
+        public BodyRange ProgressToken;
+        public BodyRange RequestId;
     }
 }

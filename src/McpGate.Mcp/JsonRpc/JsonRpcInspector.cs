@@ -161,6 +161,8 @@ public static partial class JsonRpcInspector
             return s_tooDeep;
         }
 
+        var start = (int)reader.TokenStartIndex;
+        var idLocation = default(BodyRange);
         var members = default(MemberSet);
         string? method = null;
         var id = default(JsonRpcId);
@@ -199,6 +201,8 @@ public static partial class JsonRpcInspector
                     {
                         return s_badId;
                     }
+
+                    idLocation = ValueLocation(ref reader);
 
                     // A JavaScript peer reads every number as a double: 9007199254740993 becomes ...992, 1.0 becomes 1,
                     // 1e3 becomes 1000. The id the upstream echoes would then not be the id the gate decided and
@@ -306,6 +310,11 @@ public static partial class JsonRpcInspector
             Uri = parameters.Uri,
             ArgumentKeys = (IReadOnlyList<string>?)parameters.ArgumentKeys ?? [],
             Ref = parameters.HasRef ? new CompletionReference(parameters.RefType, parameters.RefName, parameters.RefUri) : null,
+            ProtocolVersion = parameters.ProtocolVersion,
+            Location = new BodyRange(start, (int)reader.BytesConsumed - start),
+            IdLocation = idLocation,
+            ProgressTokenLocation = parameters.ProgressToken,
+            RequestIdLocation = parameters.RequestId,
         };
         return null;
     }
@@ -378,6 +387,13 @@ public static partial class JsonRpcInspector
         }
 
         return -1;
+    }
+
+    /// <summary>Where the primitive value at the reader (a string, number, literal) sits in the body.</summary>
+    private static BodyRange ValueLocation(ref Utf8JsonReader reader)
+    {
+        var start = (int)reader.TokenStartIndex;
+        return new BodyRange(start, (int)reader.BytesConsumed - start);
     }
 
     /// <summary>Skips the value at the reader (already on its first token). False when it nests too deep.</summary>
