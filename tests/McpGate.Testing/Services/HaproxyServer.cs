@@ -7,7 +7,7 @@ namespace McpGate.Testing;
 /// <summary>
 /// A real HAProxy (the Debian package; <c>.ci/run</c> installs it) on a free loopback port, balancing round robin
 /// with no affinity over the given backends: every request may land on another one. It checks each backend's
-/// <c>/healthz</c> every 250 ms and stops sending to one that fails; a request whose connection is refused is retried on
+/// <c>/healthz</c> every 250 ms and stops sending to one that refuses it or has not answered in 5 s; a request whose connection is refused is retried on
 /// another backend. Nothing that reached a backend is sent twice.
 /// </summary>
 public sealed class HaproxyServer : IAsyncDisposable
@@ -56,6 +56,10 @@ public sealed class HaproxyServer : IAsyncDisposable
               balance roundrobin
               # The way a load balancer learns a replica is gone: its liveness endpoint stops answering.
               option httpchk GET /healthz
+              # A replica that is gone refuses the check's connection at once, so one failed check (every 250 ms) takes it
+              # out. A slow answer is not a failure: unset, the check's timeout is `inter` (250 ms), and a replica still
+              # warming up on a loaded CI machine was taken out of rotation, every replica at once (503 for the client).
+              timeout check 5s
               default-server check inter 250ms fall 1 rise 1
 
             """));
