@@ -81,6 +81,16 @@ public sealed class OAuthSettings
     /// <summary>The route's resource URL (RFC 9728 <c>resource</c>, RFC 8707 resource indicator, default audience).</summary>
     public string ResourceFor(string alias) => Resource + "/mcp/" + alias;
 
+    /// <summary><see cref="ResourceFor"/> compared without building it (every OAuth request checks its audience).</summary>
+    public bool IsResourceFor(string audience, string alias)
+    {
+        const string Route = "/mcp/";
+        return audience.Length == Resource.Length + Route.Length + alias.Length
+            && audience.StartsWith(Resource, StringComparison.Ordinal)
+            && audience.AsSpan(Resource.Length, Route.Length).SequenceEqual(Route)
+            && audience.AsSpan(Resource.Length + Route.Length).SequenceEqual(alias);
+    }
+
     /// <summary>Where the route's Protected Resource Metadata is served (RFC 9728 §3.1, path insertion).</summary>
     public string MetadataUrlFor(string alias) => Resource + "/.well-known/oauth-protected-resource/mcp/" + alias;
 }

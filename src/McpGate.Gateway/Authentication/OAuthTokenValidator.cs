@@ -55,8 +55,8 @@ internal sealed class OAuthTokenValidator
     }
 
     /// <summary>
-    /// The token's verdict on route <paramref name="alias"/>. Synchronous for a token already validated (a hash, a
-    /// lookup, the audience and scope checks); only a new token awaits the platform's validation.
+    /// The token's verdict on route <paramref name="alias"/>. Synchronous for a token already validated (a lookup,
+    /// the audience and scope checks); only a new token awaits the platform's validation.
     /// </summary>
     public ValueTask<OAuthResult> ValidateAsync(ReadOnlyMemory<char> token, string alias)
     {
@@ -66,18 +66,17 @@ internal sealed class OAuthTokenValidator
             return ValueTask.FromResult(OAuthResult.Failed(OAuthErrors.Malformed));
         }
 
-        var digest = ValidatedTokenCache.Digest(token.Span);
-        if (_cache.TryGet(digest, out var validated))
+        if (_cache.TryGet(token.Span, out var validated))
         {
             return ValueTask.FromResult(HasAudienceFor(validated!, alias)
                 ? Authorize(validated!)
                 : OAuthResult.Failed(OAuthErrors.Audience, validated!.Identity.Issuer, validated.Identity.ClientId));
         }
 
-        return ValidateNewAsync(token.ToString(), digest, alias);
+        return ValidateNewAsync(token.ToString(), alias);
     }
 
-    private async ValueTask<OAuthResult> ValidateNewAsync(string token, TokenDigest digest, string alias)
+    private async ValueTask<OAuthResult> ValidateNewAsync(string token, string alias)
     {
         var parameters = new TokenValidationParameters
         {
@@ -114,7 +113,7 @@ internal sealed class OAuthTokenValidator
         }
 
         var validated = new ValidatedToken(identity, jwt.Audiences.ToArray(), ScopesOf(jwt), jwt.ValidTo.Add(ClockSkew));
-        _cache.Add(digest, validated);
+        _cache.Add(token, validated);
         return Authorize(validated);
     }
 
@@ -122,7 +121,7 @@ internal sealed class OAuthTokenValidator
     {
         foreach (var scope in _settings.RequiredScopes)
         {
-            if (!validated.Scopes.Contains(scope, StringComparer.Ordinal))
+            if (Array.IndexOf(validated.Scopes, scope) < 0)
             {
                 return OAuthResult.ScopeMissing(validated.Identity);
             }
@@ -161,10 +160,9 @@ internal sealed class OAuthTokenValidator
 
     private bool HasAudienceFor(ValidatedToken token, string alias)
     {
-        var resource = _settings.ResourceFor(alias);
         foreach (var audience in token.Audiences)
         {
-            if (string.Equals(audience, resource, StringComparison.Ordinal) || _settings.Audiences.Contains(audience, StringComparer.Ordinal))
+            if (_settings.IsResourceFor(audience, alias) || _settings.Audiences.Contains(audience, StringComparer.Ordinal))
             {
                 return true;
             }

@@ -1,63 +1,55 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace McpGate.Gateway.Authentication;
 
 /// <summary>
-/// JWTs whose signature, issuer and lifetime have been checked, keyed by the token's SHA-256, so a returning caller
-/// costs a hash and a lookup instead of a signature verification. An entry lives until the token expires; what
-/// depends on the route (audience) and on the config (scopes) is checked on every request from what is kept.
+/// JWTs whose signature, issuer and lifetime have been checked, so a returning caller costs a lookup instead of a
+/// signature verification. An entry lives until the token expires; what depends on the route (audience) and on the
+/// config (scopes) is checked on every request from what is kept.
 /// </summary>
 /// <remarks>
-/// Keyed by a hash so the cache holds no bearer secret. Bounded: when full, expired entries are swept and, if it is
-/// still full, new tokens are verified every time rather than evicting live ones, so a flood of fresh valid tokens
+/// Keyed by the token itself, looked up from the request header's characters with the process's randomised string
+/// hash and compared in full: a cryptographic digest of the token on every request cost more than the rest of the
+/// OAuth path together (docs/performance.md). <see cref="BearerTokenCache"/> keeps static tokens the same way, and
+/// Kestrel itself keeps the connection's last header values. Bounded: when full, expired entries are swept and, if it
+/// is still full, new tokens are verified every time rather than evicting live ones, so a flood of fresh valid tokens
 /// degrades speed, never memory.
 /// </remarks>
-internal sealed class ValidatedTokenCache(TimeProvider time)
+internal sealed class ValidatedTokenCache
 {
     internal const int Capacity = 4096;
 
-    private readonly ConcurrentDictionary<TokenDigest, ValidatedToken> _tokens = new();
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, ValidatedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ValidatedToken>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    public static TokenDigest Digest(ReadOnlySpan<char> token)
+    public ValidatedTokenCache(TimeProvider time)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var max = Encoding.UTF8.GetMaxByteCount(token.Length);
-        var rented = max <= 4096 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(max);
-        Span<byte> utf8 = rented is null ? stackalloc byte[max] : rented;
-        var length = Encoding.UTF8.GetBytes(token, utf8);
-        SHA256.HashData(utf8[..length], hash);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return new TokenDigest(
-            BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]), BitConverter.ToUInt64(hash[16..]), BitConverter.ToUInt64(hash[24..]));
+        _time = time;
+        _lookup = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public bool TryGet(in TokenDigest digest, out ValidatedToken? token)
+    public bool TryGet(ReadOnlySpan<char> token, out ValidatedToken? validated)
     {
-        if (_tokens.TryGetValue(digest, out token))
+        if (_lookup.TryGetValue(token, out var key, out validated))
         {
-            if (token.ValidUntil > time.GetUtcNow())
+            if (validated.ValidUntil > _time.GetUtcNow())
             {
                 return true;
             }
 
-            _tokens.TryRemove(digest, out _);
+            _tokens.TryRemove(key, out _);
         }
 
-        token = null;
+        validated = null;
         return false;
     }
 
-    public void Add(in TokenDigest digest, ValidatedToken token)
+    public void Add(string token, ValidatedToken validated)
     {
         if (_tokens.Count >= Capacity)
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             foreach (var (key, value) in _tokens)
             {
                 if (value.ValidUntil <= now)
@@ -72,8 +64,6 @@ internal sealed class ValidatedTokenCache(TimeProvider time)
             }
         }
 
-        _tokens.TryAdd(digest, token);
+        _tokens.TryAdd(token, validated);
     }
 }
-
-internal readonly record struct TokenDigest(ulong A, ulong B, ulong C, ulong D);

@@ -29,6 +29,33 @@ public sealed class OAuthTokenValidatorTests(OAuthGate fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task ARememberedToken_HasItsAudienceCheckedOnEveryRoute_AndOnlyTheSameTokenIsRemembered()
+    {
+        using var http = new HttpClient();
+        var validator = new OAuthTokenValidator(Settings(), http, TimeProvider.System);
+        var token = Tokens.Sign(fixture.Idp.SigningKey, fixture.Idp.Issuer, fixture.ResourceFor("files"));
+        (await validator.ValidateAsync(token.AsMemory(), "files")).Identity.Should().NotBeNull();
+
+        // Served from the cache: the route's resource URL is compared without being built, so a prefix or an
+        // extension of the alias must not pass for it.
+        foreach (var other in new[] { "file", "files2", "filez", "Files" })
+        {
+            var pending = validator.ValidateAsync(token.AsMemory(), other);
+            pending.IsCompletedSuccessfully.Should().BeTrue("a remembered token is not verified again");
+            (await pending).Error.Should().Be(OAuthErrors.Audience, $"the token is for /mcp/files, not /mcp/{other}");
+        }
+
+        // The same characters from another string (as each request's header is) hit the cache; one character more
+        // or less does not, and is verified (and refused) as a new token.
+        var copy = validator.ValidateAsync(new string(token.AsSpan()).AsMemory(), "files");
+        copy.IsCompletedSuccessfully.Should().BeTrue("the same token, whichever string holds it, is remembered");
+        (await copy).Identity.Should().NotBeNull();
+        var altered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+        (await validator.ValidateAsync(altered.AsMemory(), "files")).Error.Should().Be(OAuthErrors.Signature);
+        (await validator.ValidateAsync(token.AsMemory(0, token.Length - 1), "files")).Identity.Should().BeNull();
+    }
+
+    [Fact]
     public async Task Roles_AreTheMappedValuesOfEveryRoleClaim_SplitOnSpacesAndCommas()
     {
         using var http = new HttpClient();
