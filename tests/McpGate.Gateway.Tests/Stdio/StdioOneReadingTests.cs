@@ -33,10 +33,8 @@ public sealed class StdioOneReadingTests
     public async Task Every_hostile_body_is_refused_or_reaches_the_child_as_the_bytes_the_gate_decided_and_audited()
     {
         using var directory = new TempDirectory();
-        var log = Path.Combine(directory.Path, "received.jsonl");
-        File.WriteAllText(log, "");
-        await using var gate = await RunningGate.StartAsync(Policy(log));
-        await gate.CatalogReadyAsync("files");
+        var log = directory.WriteFile("received.jsonl", "");
+        await using var gate = await StartGateAsync(log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var findings = new List<string>();
         var ran = 0;
@@ -114,10 +112,8 @@ public sealed class StdioOneReadingTests
     public async Task A_cancellation_reaches_the_child_however_the_caller_spells_the_id_it_names()
     {
         using var directory = new TempDirectory();
-        var log = Path.Combine(directory.Path, "received.jsonl");
-        File.WriteAllText(log, "");
-        await using var gate = await RunningGate.StartAsync(Policy(log));
-        await gate.CatalogReadyAsync("files");
+        var log = directory.WriteFile("received.jsonl", "");
+        await using var gate = await StartGateAsync(log);
         await using var client = await StdioPeers.ConnectAsync(gate, ReaderToken, TestMcpClient.LegacyProtocolVersion);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         (string Sent, string CancelledAs, bool Reaches)[] cases =
@@ -177,10 +173,8 @@ public sealed class StdioOneReadingTests
     public async Task A_request_the_child_withdraws_under_another_spelling_of_its_id_is_withdrawn_at_the_client()
     {
         using var directory = new TempDirectory();
-        var log = Path.Combine(directory.Path, "received.jsonl");
-        File.WriteAllText(log, "");
-        await using var gate = await RunningGate.StartAsync(Policy(log));
-        await gate.CatalogReadyAsync("files");
+        var log = directory.WriteFile("received.jsonl", "");
+        await using var gate = await StartGateAsync(log);
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var withdrawn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var client = await TestMcpClient.ConnectAsync(gate.McpUrl("files"), new TestClientOptions
@@ -215,6 +209,22 @@ public sealed class StdioOneReadingTests
         var cancelled = async () => await withdrawn.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await cancelled.Should().NotThrowAsync("the child withdrew the request the client is handling");
         (await ask).Content.OfType<TextContentBlock>().Single().Text.Should().Be("asked");
+    }
+
+    /// <summary>A gate in front of echo-server.mjs, which logs what it receives to <paramref name="log"/>; its tools known.</summary>
+    private static async Task<RunningGate> StartGateAsync(string log)
+    {
+        var gate = await RunningGate.StartAsync(Policy(log));
+        try
+        {
+            await gate.CatalogReadyAsync("files");
+            return gate;
+        }
+        catch
+        {
+            await gate.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The child's id for the <c>wait</c> call of case <paramref name="n"/>, once the child has received it.</summary>
