@@ -145,6 +145,10 @@ internal static class GatewayApplication
             var metrics = sp.GetRequiredService<GateMetrics>();
             store.Reloaded += _ => metrics.ConfigReloaded(applied: true);
             store.ReloadRefused += _ => metrics.ConfigReloaded(applied: false);
+
+            // A stdio server the reload removed or changed ends its children once their calls are done (docs/stdio.md).
+            var stdio = sp.GetRequiredService<StdioUpstreams>();
+            store.Reloaded += _ => stdio.Reconcile();
             return store;
         });
         services.AddHostedService(sp => sp.GetRequiredService<GateStateStore>());

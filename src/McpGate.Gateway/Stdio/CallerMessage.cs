@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using McpGate.Mcp.JsonRpc;
 
 namespace McpGate.Gateway.Stdio;
@@ -45,8 +46,11 @@ internal sealed class CallerMessage
     /// <summary><c>params._meta.progressToken</c> as the caller wrote it, or null when it asked for no progress.</summary>
     public byte[]? ProgressToken => _progressToken.IsPresent ? _progressToken.Of(_line).ToArray() : null;
 
-    /// <summary><c>params.requestId</c> as the caller wrote it, or null.</summary>
-    public byte[]? RequestId => _requestId.IsPresent ? _requestId.Of(_line).ToArray() : null;
+    /// <summary>
+    /// <c>params.requestId</c> read as an id, compared by value (<c>"a\u0062"</c> is <c>"ab"</c>), or none when absent or
+    /// not an id.
+    /// </summary>
+    public JsonRpcId RequestId => _requestId.IsPresent && JsonRpcId.TryParse(Encoding.UTF8.GetString(_requestId.Of(_line)), out var id) ? id : default;
 
     /// <summary>The id when it is an integer (the bridge's own ids are), for a caller answering the child's request.</summary>
     public bool TryGetIntegerId(out long id)

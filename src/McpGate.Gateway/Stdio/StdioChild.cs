@@ -50,6 +50,9 @@ internal sealed class StdioChild : IAsyncDisposable
 
     public int InFlight => _router.InFlight;
 
+    /// <summary>Completes once no request is in flight on the child (at once when none is).</summary>
+    public Task WhenIdleAsync() => _router.WhenIdleAsync();
+
     /// <exception cref="System.ComponentModel.Win32Exception">The command could not be started.</exception>
     public static StdioChild Start(UpstreamConfig upstream, ILogger logger, Func<IEnumerable<StdioSession>> sessions)
     {

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using McpGate.Mcp.JsonRpc;
 using Microsoft.Extensions.Logging;
 
 namespace McpGate.Gateway.Stdio;
@@ -19,8 +19,25 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
     private readonly ConcurrentDictionary<long, ProgressRoute> _progress = new();
     private readonly ConcurrentDictionary<long, ServerRequestRoute> _serverRequests = new();
     private long _nextId;
+    private TaskCompletionSource? _idle;
 
     public int InFlight => _calls.Count;
+
+    /// <summary>
+    /// Completes once no call is in flight (at once when none is): a retired upstream's child is stopped only then. One
+    /// waiter at a time (the retirement).
+    /// </summary>
+    public Task WhenIdleAsync()
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _idle, idle);
+        if (_calls.IsEmpty)
+        {
+            idle.TrySetResult();
+        }
+
+        return idle.Task;
+    }
 
     /// <summary>
     /// Sends a caller's request and returns the child's answer with the caller's id (or a JSON-RPC error when the
@@ -39,7 +56,7 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
 
         var call = new PendingCall(session, originalId, related);
         _calls[childId] = call;
-        session?.TrackCall(originalId, childId);
+        session?.TrackCall(request.Inspected.Id, childId);
         try
         {
             if (hasExited())
@@ -72,12 +89,18 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
         finally
         {
             _calls.TryRemove(childId, out _);
+            // IsEmpty takes every lock of the dictionary: only asked while someone waits.
+            if (Volatile.Read(ref _idle) is { } idle && _calls.IsEmpty)
+            {
+                idle.TrySetResult();
+            }
+
             if (childToken is { } t)
             {
                 _progress.TryRemove(t, out _);
             }
 
-            session?.UntrackCall(originalId);
+            session?.UntrackCall(request.Inspected.Id);
         }
     }
 
@@ -87,7 +110,7 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
         byte[]? cancelled = null;
         if (method == "notifications/cancelled")
         {
-            if (session is null || notification.RequestId is not { } requestId || !session.TryGetChildId(Encoding.UTF8.GetString(requestId), out var childId))
+            if (session is null || !session.TryGetChildId(notification.RequestId, out var childId))
             {
                 // Not one of this session's calls in flight: passing it on could cancel another session's call.
                 return Task.CompletedTask;
@@ -184,7 +207,7 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
         if (refusal is null)
         {
             var bridgeId = Interlocked.Increment(ref _nextId);
-            _serverRequests[bridgeId] = new ServerRequestRoute(target!, JsonRpcRewriter.Raw(id));
+            _serverRequests[bridgeId] = new ServerRequestRoute(target!, JsonRpcRewriter.Raw(id), ReadId(id));
             if (target!.Deliver(JsonRpcRewriter.Rewrite(message, new JsonRpcReplacements(Id: JsonRpcRewriter.Raw(bridgeId))), related))
             {
                 return;
@@ -215,10 +238,11 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
                 // The child withdraws a request it sent a client: only that client hears of it, by the id it knows.
                 if (parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("requestId", out var requestId))
                 {
-                    var raw = requestId.GetRawText();
+                    // By value, as the child's JSON reads it: "a\u0062" withdraws the request it sent as "ab".
+                    var withdrawn = ReadId(requestId);
                     foreach (var (bridgeId, request) in _serverRequests)
                     {
-                        if (Encoding.UTF8.GetString(request.ChildId) == raw && _serverRequests.TryRemove(bridgeId, out _))
+                        if (withdrawn.IsPresent && request.Id.Equals(withdrawn) && _serverRequests.TryRemove(bridgeId, out _))
                         {
                             request.Session.Deliver(JsonRpcRewriter.Rewrite(message, new JsonRpcReplacements(CancelledRequestId: JsonRpcRewriter.Raw(bridgeId))));
                         }
@@ -249,6 +273,8 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
                 return;
         }
     }
+
+    private static JsonRpcId ReadId(JsonElement id) => JsonRpcId.TryParse(id.GetRawText(), out var read) ? read : default;
 
     private static byte[] Cancelled(long childId, string reason)
     {
@@ -281,5 +307,7 @@ internal sealed class StdioRouter(string alias, ILogger logger, Func<IEnumerable
 
     private sealed record ProgressRoute(StdioSession? Session, byte[] OriginalToken, ChannelWriter<byte[]>? Related);
 
-    private sealed record ServerRequestRoute(StdioSession Session, byte[] ChildId);
+    /// <param name="ChildId">The child's id as it is written back to it.</param>
+    /// <param name="Id">The same id as the gate compares ids (<see cref="JsonRpcId"/>).</param>
+    private sealed record ServerRequestRoute(StdioSession Session, byte[] ChildId, JsonRpcId Id);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Threading.Channels;
+using McpGate.Mcp.JsonRpc;
 
 namespace McpGate.Gateway.Stdio;
 
@@ -14,7 +14,9 @@ internal sealed class StdioSession(string id, StdioChild? ownChild, long now)
     // A caller that never reads its stream must not grow the gate: past this, its oldest messages are dropped.
     private const int ListenCapacity = 1024;
 
-    private readonly ConcurrentDictionary<string, long> _inFlight = new(StringComparer.Ordinal);
+    // By JSON-RPC identity, not spelling: a cancellation may name "a\u0062" a call sent as "ab" (or 7 as 7.0), and the
+    // gate reads ids one way everywhere (JsonRpcId's equality, as the HTTP path matches answers).
+    private readonly ConcurrentDictionary<JsonRpcId, long> _inFlight = new();
     private readonly HashSet<string> _subscriptions = new(StringComparer.Ordinal);
     private Channel<byte[]>? _listen;
     private long _lastUsed = now;
@@ -25,6 +27,9 @@ internal sealed class StdioSession(string id, StdioChild? ownChild, long now)
     public StdioChild? OwnChild { get; } = ownChild;
 
     public long LastUsed => Volatile.Read(ref _lastUsed);
+
+    /// <summary>True while the session has a GET stream open.</summary>
+    public bool IsListening => Volatile.Read(ref _listen) is not null;
 
     public void Touch(long now) => Volatile.Write(ref _lastUsed, now);
 
@@ -59,11 +64,11 @@ internal sealed class StdioSession(string id, StdioChild? ownChild, long now)
 
     public void End() => Interlocked.Exchange(ref _listen, null)?.Writer.TryComplete();
 
-    public void TrackCall(byte[] originalId, long childId) => _inFlight[Encoding.UTF8.GetString(originalId)] = childId;
+    public void TrackCall(JsonRpcId originalId, long childId) => _inFlight[originalId] = childId;
 
-    public void UntrackCall(byte[] originalId) => _inFlight.TryRemove(Encoding.UTF8.GetString(originalId), out _);
+    public void UntrackCall(JsonRpcId originalId) => _inFlight.TryRemove(originalId, out _);
 
-    public bool TryGetChildId(string originalIdJson, out long childId) => _inFlight.TryGetValue(originalIdJson, out childId);
+    public bool TryGetChildId(JsonRpcId originalId, out long childId) => _inFlight.TryGetValue(originalId, out childId);
 
     public void Subscribe(string uri)
     {

@@ -22,6 +22,9 @@ internal sealed class StdioUpstream
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_sharedSessionLifetime = TimeSpan.FromHours(24);
 
+    // How long a retired upstream waits for its calls in flight: as long as the gate's own shutdown waits for requests.
+    private static readonly TimeSpan s_drainLimit = TimeSpan.FromSeconds(30);
+
     // The version a child is initialized with when the first caller never sent initialize (discovery through the
     // 2026-07-28 path falls back to initialize with this) .
     private const string DefaultProtocolVersion = "2025-11-25";
@@ -43,6 +46,10 @@ internal sealed class StdioUpstream
     private int _restarts;
     private int _starts;
     private string? _lastError;
+
+    // Set once by StopAsync or RetireAsync (the exit reason): from then on no child is started, and one whose start was
+    // under way is stopped as soon as it is up.
+    private string? _closed;
 
     public StdioUpstream(UpstreamConfig config, TimeProvider time, ILogger logger, StdioMetrics? metrics = null)
     {
@@ -114,8 +121,7 @@ internal sealed class StdioUpstream
                 await InitializeAsync(child, version, cancellationToken);
             }
 
-            Volatile.Write(ref _shared, child);
-            return child;
+            return await PublishSharedAsync(child);
         }
         finally
         {
@@ -136,8 +142,7 @@ internal sealed class StdioUpstream
             {
                 if (_initializeResult is null)
                 {
-                    var child = _shared is { HasExited: false } running ? running : await StartAsync(cancellationToken);
-                    Volatile.Write(ref _shared, child);
+                    var child = _shared is { HasExited: false } running ? running : await PublishSharedAsync(await StartAsync(cancellationToken));
                     var version = request.Inspected.ProtocolVersion ?? DefaultProtocolVersion;
                     await InitializeAsync(child, version, cancellationToken);
                     _protocolVersion = version;
@@ -178,17 +183,28 @@ internal sealed class StdioUpstream
             _startLock.Release();
         }
 
-        StdioSession? session = null;
-        session = new StdioSession(NewSessionId(), child, _time.GetTimestamp());
-        var answer = await WithStartTimeoutAsync(token => child.CallAsync(session, request, null, token), cancellationToken);
+        var session = new StdioSession(NewSessionId(), child, _time.GetTimestamp());
+        var answer = await CallInitializeAsync(child, session, request, cancellationToken);
         using var document = JsonDocument.Parse(answer);
         if (!document.RootElement.TryGetProperty("result", out _))
         {
             await StopChildAsync(child, "initialize failed", StdioReasons.InitializeFailed);
+            RecordFailure("initialize failed: " + ErrorMessage(document.RootElement));
             return (null, answer);
         }
 
         _sessions[session.Id] = session;
+
+        // A full fence between adding the session and reading the flag, as StopAsync sets the flag, then lists the
+        // sessions: one of the two sees the other.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _closed) is { } closed)
+        {
+            // Stopped or retired while this child started: StopAsync may have missed the session, so it ends here.
+            await EndSessionAsync(session, "upstream stopped", closed);
+            throw new StdioStartException(ClosedMessage);
+        }
+
         return (session, answer);
     }
 
@@ -230,9 +246,29 @@ internal sealed class StdioUpstream
         }
     }
 
+    /// <summary>
+    /// After a reload that removed this server or changed how it starts: nothing new starts here, the calls in flight
+    /// may end (at most 30 s, as at shutdown), then every child is stopped as at shutdown.
+    /// </summary>
+    public async Task RetireAsync()
+    {
+        Interlocked.CompareExchange(ref _closed, StdioReasons.Reload, null);
+        var children = Sessions().Select(s => s.OwnChild).Append(Volatile.Read(ref _shared)).OfType<StdioChild>().ToList();
+        try
+        {
+            await Task.WhenAll(children.Select(child => Task.WhenAny(child.WhenIdleAsync(), child.Exited))).WaitAsync(s_drainLimit, _time);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        await StopAsync(StdioReasons.Reload);
+    }
+
     /// <param name="exitReason"><see cref="StdioReasons.GateStopping"/> or <see cref="StdioReasons.Reload"/>.</param>
     public async Task StopAsync(string exitReason)
     {
+        Interlocked.CompareExchange(ref _closed, exitReason, null);
         var reason = exitReason == StdioReasons.Reload ? "config reload" : "gate stopping";
         var stops = new List<Task>();
         foreach (var (_, session) in _sessions)
@@ -250,10 +286,33 @@ internal sealed class StdioUpstream
 
     private IEnumerable<StdioSession> Sessions() => _sessions.Values;
 
+    private string ClosedMessage => $"server '{Config.Alias}' was stopped ({(Volatile.Read(ref _closed) == StdioReasons.Reload ? "a config reload removed or changed it" : "the gate is stopping")})";
+
+    /// <summary>
+    /// Makes <paramref name="child"/> the shared one, unless the upstream was stopped meanwhile: StopAsync may then have
+    /// looked before it was there, so it is stopped here rather than left running.
+    /// </summary>
+    private async Task<StdioChild> PublishSharedAsync(StdioChild child)
+    {
+        Interlocked.Exchange(ref _shared, child);
+        if (Volatile.Read(ref _closed) is { } closed && Interlocked.CompareExchange(ref _shared, null, child) == child)
+        {
+            await StopChildAsync(child, "upstream stopped", closed);
+            throw new StdioStartException(ClosedMessage);
+        }
+
+        return child;
+    }
+
     private IEnumerable<StdioSession> SessionsOf(StdioChild child) => Sessions().Where(s => s.OwnChild is null || ReferenceEquals(s.OwnChild, child));
 
     private async Task<StdioChild> StartAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _closed) is not null)
+        {
+            throw new StdioStartException(ClosedMessage);
+        }
+
         // After an exit, wait before starting again: 0.25 s, doubling per exit in a row, at most 30 s. A child that
         // crashes on start must not be restarted in a loop by a client that retries.
         var failures = Volatile.Read(ref _failures);
@@ -291,15 +350,21 @@ internal sealed class StdioUpstream
         _ = child.Exited.ContinueWith(
             exit =>
             {
-                // A child that ran a while before it exited resets the backoff; one that dies at once grows it.
+                // A child that ran a while before it exited resets the backoff; one that dies at once grows it. An exit
+                // the gate asked for (a session ended, idle, a reload, shutdown) is no failure: it neither grows the
+                // backoff nor becomes /readyz's last error. A failed initialize was recorded where it failed.
                 if (_time.GetElapsedTime(started) > s_maxBackoff)
                 {
                     Volatile.Write(ref _failures, 0);
                 }
 
-                RecordFailure($"process {child.ProcessId} exited with code {exit.Result}");
-                _metrics?.Exited(Config.Alias, _stopReasons.TryGetValue(child, out var stopped) ? stopped
-                    : exit.Result == 0 ? StdioReasons.Exited : StdioReasons.Crashed);
+                var asked = _stopReasons.TryGetValue(child, out var stopped);
+                if (!asked)
+                {
+                    RecordFailure($"process {child.ProcessId} exited with code {exit.Result}");
+                }
+
+                _metrics?.Exited(Config.Alias, asked ? stopped! : exit.Result == 0 ? StdioReasons.Exited : StdioReasons.Crashed);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
@@ -310,7 +375,12 @@ internal sealed class StdioUpstream
     /// <summary>Stops a child, noting why first (<paramref name="exitReason"/>), so its exit is counted as asked for.</summary>
     private Task StopChildAsync(StdioChild child, string reason, string exitReason)
     {
-        _stopReasons.AddOrUpdate(child, exitReason);
+        // One that has exited already did so on its own (the reaper ends a session whose child died): not asked for.
+        if (!child.HasExited)
+        {
+            _stopReasons.AddOrUpdate(child, exitReason);
+        }
+
         return child.StopAsync(s_stopGrace, reason);
     }
 
@@ -348,24 +418,12 @@ internal sealed class StdioUpstream
             writer.WriteEndObject();
         }
 
-        var request = CallerMessage.Parse(buffer.WrittenSpan);
-        byte[] answer;
-        try
-        {
-            answer = await WithStartTimeoutAsync(token => child.CallAsync(null, request, null, token), cancellationToken);
-        }
-        catch
-        {
-            await StopChildAsync(child, "initialize did not complete", StdioReasons.InitializeFailed);
-            throw;
-        }
-
+        var answer = await CallInitializeAsync(child, null, CallerMessage.Parse(buffer.WrittenSpan), cancellationToken);
         using var response = JsonDocument.Parse(answer);
         if (!response.RootElement.TryGetProperty("result", out var result))
         {
-            var error = response.RootElement.TryGetProperty("error", out var e) && e.TryGetProperty("message", out var m) ? m.ToString() : "no result";
             await StopChildAsync(child, "initialize failed", StdioReasons.InitializeFailed);
-            RecordFailure("initialize failed: " + error);
+            RecordFailure("initialize failed: " + ErrorMessage(response.RootElement));
             throw new StdioStartException(LastError!);
         }
 
@@ -374,20 +432,34 @@ internal sealed class StdioUpstream
         Volatile.Write(ref _lastError, null);
     }
 
-    private async Task<byte[]> WithStartTimeoutAsync(Func<CancellationToken, Task<byte[]>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <c>initialize</c> to a new child and waits for its answer at most <c>stdio.startTimeout</c>. A child that
+    /// does not answer in time, or whose caller went away, is stopped with its descendants: it serves no session, and
+    /// nothing else would ever end it.
+    /// </summary>
+    private async Task<byte[]> CallInitializeAsync(StdioChild child, StdioSession? session, CallerMessage request, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(Settings.StartTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await call(linked.Token);
+            return await child.CallAsync(session, request, null, linked.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            await StopChildAsync(child, "no answer to initialize in time", StdioReasons.InitializeFailed);
             RecordFailure($"no answer to initialize within {Settings.StartTimeout.TotalSeconds:0.#} s (stdio.startTimeout)");
             throw new StdioStartException(LastError!);
         }
+        catch
+        {
+            await StopChildAsync(child, "initialize did not complete", StdioReasons.InitializeFailed);
+            throw;
+        }
     }
+
+    private static string ErrorMessage(JsonElement answer) =>
+        answer.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? message.ToString() : "no result";
 
     private static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

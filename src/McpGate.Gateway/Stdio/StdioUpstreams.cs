@@ -7,15 +7,19 @@ using Microsoft.Extensions.Logging;
 namespace McpGate.Gateway.Stdio;
 
 /// <summary>
-/// Every stdio upstream of the policy in force, by alias, created on first use. A reload that changes how an upstream
-/// is started replaces it (its children end); one that only changes the ACL keeps the children running. Stops every
-/// child when the gate stops, and reaps idle sessions on the <see cref="TimeProvider"/>.
+/// Every stdio upstream of the policy in force, by alias, created on first use. A reload that removes an upstream or
+/// changes how it is started retires it (its children end once their calls in flight have); one that only changes the
+/// ACL keeps the children running. Stops every child when the gate stops, and reaps idle sessions on the
+/// <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
 {
     private static readonly TimeSpan s_reapPeriod = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, StdioUpstream> _upstreams = new(StringComparer.Ordinal);
+
+    // Upstreams a reload retired whose children have not all ended yet: the gate's stop ends them too.
+    private readonly ConcurrentDictionary<StdioUpstream, byte> _retiring = new();
     private readonly Func<string, UpstreamConfig?> _lookup;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -64,13 +68,33 @@ internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
                 var replacement = new StdioUpstream(config, _time, _logger, _metrics);
                 if (_upstreams.TryUpdate(alias, replacement, existing))
                 {
-                    _ = existing.StopAsync(StdioReasons.Reload);
+                    _ = RetireAsync(existing);
                     return replacement;
                 }
             }
             else if (_upstreams.TryAdd(alias, new StdioUpstream(config, _time, _logger, _metrics)))
             {
                 return _upstreams[alias];
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a reload: each upstream whose server the policy no longer has, or now starts another way, is retired, so
+    /// its children do not outlive it waiting for a request that never comes (<see cref="Find"/> replaces one only when
+    /// asked for its alias). One whose launch settings are unchanged takes the new entry and keeps its children.
+    /// </summary>
+    public void Reconcile()
+    {
+        foreach (var (alias, upstream) in _upstreams)
+        {
+            if (_lookup(alias) is { Command: not null } config && upstream.SameLaunch(config))
+            {
+                upstream.Config = config;
+            }
+            else if (_upstreams.TryRemove(new KeyValuePair<string, StdioUpstream>(alias, upstream)))
+            {
+                _ = RetireAsync(upstream);
             }
         }
     }
@@ -98,10 +122,23 @@ internal sealed class StdioUpstreams : IHostedLifecycleService, IAsyncDisposable
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         await _reaper.DisposeAsync();
-        await Task.WhenAll(_upstreams.Values.Select(upstream => upstream.StopAsync(StdioReasons.GateStopping)));
+        await Task.WhenAll(_upstreams.Values.Concat(_retiring.Keys).Select(upstream => upstream.StopAsync(StdioReasons.GateStopping)));
     }
 
     public async ValueTask DisposeAsync() => await StoppedAsync(CancellationToken.None);
+
+    private async Task RetireAsync(StdioUpstream upstream)
+    {
+        _retiring.TryAdd(upstream, 0);
+        try
+        {
+            await upstream.RetireAsync();
+        }
+        finally
+        {
+            _retiring.TryRemove(upstream, out _);
+        }
+    }
 
     private void Reap()
     {

@@ -83,7 +83,10 @@ public readonly struct JsonRpcId : IEquatable<JsonRpcId>
         return value <= MaxSafeInteger;
     }
 
-    /// <summary>Parses the JSON text of an id (a number, a string with its quotes, or <c>null</c>).</summary>
+    /// <summary>
+    /// Parses the JSON text of an id (a number, a string with its quotes, or <c>null</c>). A string whose escapes do not
+    /// decode (a lone surrogate) is not an id: it could not be compared with another.
+    /// </summary>
     public static bool TryParse(string rawJson, out JsonRpcId id)
     {
         ArgumentNullException.ThrowIfNull(rawJson);
@@ -92,13 +95,13 @@ public readonly struct JsonRpcId : IEquatable<JsonRpcId>
         var reader = new Utf8JsonReader(bytes);
         try
         {
-            if (!reader.Read() || !TryRead(ref reader, bytes, out id) || reader.Read())
+            if (!reader.Read() || !TryRead(ref reader, bytes, out id) || !Decodes(ref reader) || reader.Read())
             {
                 id = default;
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             id = default;
             return false;
@@ -106,6 +109,10 @@ public readonly struct JsonRpcId : IEquatable<JsonRpcId>
 
         return id.IsPresent;
     }
+
+    // GetString throws (InvalidOperationException) for escapes that do not decode, as the inspector checks request ids.
+    private static bool Decodes(ref Utf8JsonReader reader) =>
+        reader.TokenType != JsonTokenType.String || !reader.ValueIsEscaped || reader.GetString() is not null;
 
     /// <summary>
     /// Reads the id at the reader's current token. False for tokens an id may not be (objects, arrays, booleans).

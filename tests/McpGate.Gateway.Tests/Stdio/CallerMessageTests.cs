@@ -47,7 +47,7 @@ public sealed class CallerMessageTests
 
         Line(messages[0].ToLine(id: Raw("5"))).Should().Be("""{"jsonrpc":"2.0","id":5,"method":"ping"}""");
         messages[1].HasId.Should().BeFalse();
-        messages[1].RequestId.Should().Equal(Raw("1"));
+        messages[1].RequestId.RawJson.Should().Be("1");
         Line(messages[1].ToLine(id: Raw("9"), requestId: Raw("5"))).Should().Be("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"r","requestId":5}}""");
     }
 

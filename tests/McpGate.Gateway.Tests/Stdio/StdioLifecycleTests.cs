@@ -1,14 +1,20 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using FluentAssertions;
+using McpGate.Gateway.Configuration;
 using McpGate.Gateway.Stdio;
+using McpGate.Gateway.Telemetry;
+using McpGate.Gateway.Tests.Faults;
 using McpGate.Gateway.Tests.Functional;
+using McpGate.Gateway.Tests.Telemetry;
 using McpGate.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace McpGate.Gateway.Tests.Stdio;
@@ -164,17 +170,65 @@ public sealed class StdioLifecycleTests
         (await third.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("maxProcesses");
         gate.Services.GetStdio().Peek("files")!.RunningProcesses.Should().Be(2, "nothing was started for the refused session");
     }
+
+    [Fact]
+    public async Task A_reload_that_removes_the_server_ends_its_child_and_the_process_it_started()
+    {
+        await using var gate = await StartAsync();
+        await using var client = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+        var grandchild = int.Parse(await CallAsync(client, "spawn"), CultureInfo.InvariantCulture);
+        var child = Pid(await CallAsync(client, "pid"));
+        var reloaded = gate.Services.GetRequiredService<GateStateStore>().NextVersionAsync();
+
+        // "files" becomes "notes": the server the child runs for is gone, and no request will ever name it again.
+        await File.WriteAllTextAsync(gate.ConfigPath, StdioPeers.Config("node", [s_script]).Replace("\"files\": {", "\"notes\": {", StringComparison.Ordinal));
+        await reloaded;
+
+        (await StdioPeers.UntilAsync(() => !ProcessTree.IsAlive(child) && !ProcessTree.IsAlive(grandchild)))
+            .Should().BeTrue("a removed server's child and what it started are stopped, as when the gate stops");
+        gate.Services.GetStdio().Started.Should().BeEmpty("the removed upstream is forgotten");
+    }
+
+    [Fact]
+    public async Task A_reload_that_changes_how_the_server_starts_lets_the_call_in_flight_finish_then_ends_the_old_child()
+    {
+        using var directory = new TempDirectory();
+        var release = directory.Combine("release");
+        await using var gate = await StartAsync();
+        await using var first = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+        var old = Pid(await CallAsync(first, "pid"));
+        var held = CallAsync(first, "slow", "hold:" + release);
+        (await StdioPeers.UntilAsync(() => File.Exists(release + ".held"))).Should().BeTrue("the held call reached the child");
+        var reloaded = gate.Services.GetRequiredService<GateStateStore>().NextVersionAsync();
+
+        await File.WriteAllTextAsync(gate.ConfigPath, StdioPeers.Config("node", [s_script], env: new Dictionary<string, string> { ["GENERATION"] = "2" }));
+        await reloaded;
+
+        // A new session is served by a child started the new way while the old child still works on its call.
+        await using var second = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+        JsonSerializer.Deserialize<Dictionary<string, string>>(await CallAsync(second, "env"))!.Should().Contain("GENERATION", "2");
+        Pid(await CallAsync(second, "pid")).Should().NotBe(old);
+        ProcessTree.IsAlive(old).Should().BeTrue("a call is in flight on the old child");
+
+        await File.WriteAllTextAsync(release, "");
+        (await held).Should().Be("released", "the old child's stdin stays open until its call in flight has ended");
+        (await StdioPeers.UntilAsync(() => !ProcessTree.IsAlive(old))).Should().BeTrue("then the old child is stopped");
+    }
+
+    private static int Pid(string answer) => JsonDocument.Parse(answer).RootElement.GetProperty("pid").GetInt32();
 }
 
 [Trait("Category", "Process")]
 public sealed class StdioIdleTests
 {
+    private static readonly string s_script = Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs");
+
     [Fact]
     public async Task A_per_session_child_idle_past_its_timeout_is_ended_with_its_session()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var gate = await RunningGate.StartAsync(
-            StdioPeers.Config("node", [Path.Combine(NodePeers.StdioPeersDirectory, "scripted-server.mjs")], """{ "sharing": "per-session", "idleTimeout": "1m" }"""),
+            StdioPeers.Config("node", [s_script], """{ "sharing": "per-session", "idleTimeout": "1m" }"""),
             builder => builder.Services.AddSingleton<TimeProvider>(time));
         await using var client = await StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
         var result = await client.CallToolAsync("pid");
@@ -196,6 +250,80 @@ public sealed class StdioIdleTests
         upstream.SessionCount.Should().Be(0);
         var next = async () => await client.CallToolAsync("pid");
         await next.Should().ThrowAsync<Exception>("the session is gone; the client must initialize again");
+    }
+
+    [Fact]
+    public async Task A_per_session_child_that_does_not_answer_initialize_in_time_is_ended_with_the_process_it_started()
+    {
+        using var directory = new TempDirectory();
+        var started = directory.Combine("started.jsonl");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gate = await RunningGate.StartAsync(
+            StdioPeers.Config("node", [s_script, "--hang-initialize", started], """{ "sharing": "per-session", "startTimeout": "5s" }"""),
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+        var connect = StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+
+        // The child is up with its grandchild and will never answer initialize; then the clock passes startTimeout.
+        (await StdioPeers.UntilAsync(() => File.Exists(started) && TempDirectory.ReadLines(started).Length > 0)).Should().BeTrue("the child started");
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!connect.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            time.Advance(TimeSpan.FromSeconds(6));
+            await Task.WhenAny(connect, Task.Delay(100));
+        }
+
+        var refused = async () => await connect;
+        await refused.Should().ThrowAsync<Exception>("the session is refused");
+        var pids = TempDirectory.ReadLines(started).Select(line => JsonDocument.Parse(line).RootElement)
+            .SelectMany(p => new[] { p.GetProperty("pid").GetInt32(), p.GetProperty("grandchild").GetInt32() }).ToList();
+        try
+        {
+            (await StdioPeers.UntilAsync(() => !pids.Any(ProcessTree.IsAlive))).Should().BeTrue("a child that never became a session is stopped with what it started");
+            gate.Services.GetStdio().Peek("files")!.SessionCount.Should().Be(0);
+        }
+        finally
+        {
+            ProcessTree.Kill(pids.Where(ProcessTree.IsAlive));
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_ended_by_DELETE_or_idle_timeout_do_not_delay_the_next_start()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gate = await RunningGate.StartAsync(
+            StdioPeers.Config("node", [s_script], """{ "sharing": "per-session", "idleTimeout": "1m" }"""),
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+        using var metrics = new MetricsRecorder(gate);
+        int Exits() => metrics.Of(GateTelemetryNames.StdioExits).Count;
+
+        for (var ended = 1; ended <= 3; ended++)
+        {
+            var client = await ConnectUnheldAsync(gate);
+            await client.DisposeAsync(); // DELETE: the session and its child end
+            (await StdioPeers.UntilAsync(() => Exits() >= ended)).Should().BeTrue("the child of the ended session exited");
+        }
+
+        var idle = await ConnectUnheldAsync(gate);
+        var reaped = Exits() + 1;
+        time.Advance(TimeSpan.FromMinutes(2));
+        (await StdioPeers.UntilAsync(() => Exits() >= reaped)).Should().BeTrue("the idle session's child was ended");
+        await using var last = await ConnectUnheldAsync(gate);
+        await idle.DisposeAsync();
+
+        metrics.Of(GateTelemetryNames.StdioExits).Select(r => r.Tags["mcpgate.stdio.reason"]).Should()
+            .OnlyContain(r => r == StdioReasons.SessionEnded || r == StdioReasons.IdleTimeout).And.Contain(StdioReasons.IdleTimeout);
+        var ready = (await FaultClient.ReadinessAsync(gate)).GetProperty("upstreams").GetProperty("files");
+        ready.GetProperty("last_error").ValueKind.Should().Be(JsonValueKind.Null, "an end the gate asked for is no error");
+        ready.GetProperty("reachable").GetBoolean().Should().BeTrue();
+    }
+
+    /// <summary>A session, started on a clock that stands still: a start held back by a restart backoff never comes.</summary>
+    private static async Task<McpClient> ConnectUnheldAsync(RunningGate gate)
+    {
+        var connect = StdioPeers.ConnectAsync(gate, GatePolicies.AliceToken);
+        (await Task.WhenAny(connect, Task.Delay(TimeSpan.FromMinutes(1)))).Should().BeSameAs(connect, "no backoff holds back the start after an end the gate asked for");
+        return await connect;
     }
 }
 

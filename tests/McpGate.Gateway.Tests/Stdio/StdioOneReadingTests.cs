@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FluentAssertions;
 using McpGate.Gateway.Tests.Functional;
 using McpGate.Gateway.Tests.Security;
 using McpGate.Testing;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 using Xunit;
 
 namespace McpGate.Gateway.Tests.Stdio;
@@ -29,10 +33,8 @@ public sealed class StdioOneReadingTests
     public async Task Every_hostile_body_is_refused_or_reaches_the_child_as_the_bytes_the_gate_decided_and_audited()
     {
         using var directory = new TempDirectory();
-        var log = Path.Combine(directory.Path, "received.jsonl");
-        File.WriteAllText(log, "");
-        await using var gate = await RunningGate.StartAsync(Policy(log));
-        await gate.CatalogReadyAsync("files");
+        var log = directory.WriteFile("received.jsonl", "");
+        await using var gate = await StartGateAsync(log);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var findings = new List<string>();
         var ran = 0;
@@ -99,6 +101,148 @@ public sealed class StdioOneReadingTests
 
         findings.Should().BeEmpty();
         ran.Should().BeGreaterThanOrEqualTo(15, "plenty of the forms must reach the child, or agreement is not tested");
+    }
+
+    /// <summary>
+    /// A caller cancels a call still in flight, naming its id another way than it sent it: the gate reads an id as a
+    /// JSON value, as everywhere else (<c>"a\u0062"</c> is <c>"ab"</c>, <c>907.0</c> is <c>907</c>, never <c>"907"</c>), so
+    /// the cancellation reaches the child under the child's id for the call.
+    /// </summary>
+    [Fact]
+    public async Task A_cancellation_reaches_the_child_however_the_caller_spells_the_id_it_names()
+    {
+        using var directory = new TempDirectory();
+        var log = directory.WriteFile("received.jsonl", "");
+        await using var gate = await StartGateAsync(log);
+        await using var client = await StdioPeers.ConnectAsync(gate, ReaderToken, TestMcpClient.LegacyProtocolVersion);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        (string Sent, string CancelledAs, bool Reaches)[] cases =
+        [
+            ("\"a\\u0062\"", "\"ab\"", true),
+            ("\"cd\"", "\"\\u0063d\"", true),
+            ("\"e\\u0066\"", "\"e\\u0066\"", true),
+            ("907", "907.0", true),
+            ("908", "9.08e2", true),
+            ("909", "\"909\"", false),
+        ];
+        var findings = new List<string>();
+
+        for (var n = 0; n < cases.Length; n++)
+        {
+            var (sent, cancelledAs, reaches) = cases[n];
+            using var abandon = new CancellationTokenSource();
+            var call = PostOnSessionAsync(http, gate, client.SessionId!, "{\"jsonrpc\":\"2.0\",\"id\":" + sent + ",\"method\":\"tools/call\",\"params\":{\"name\":\"wait\",\"arguments\":{\"case\":" + n.ToString(CultureInfo.InvariantCulture) + "}}}", abandon.Token);
+            long? childId = null;
+            (await StdioPeers.UntilAsync(() => (childId = ReceivedCall(log, n)) is not null)).Should().BeTrue($"the call {sent} reached the child");
+
+            using (var cancelled = await PostOnSessionAsync(http, gate, client.SessionId!, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + cancelledAs + ",\"reason\":\"case " + n.ToString(CultureInfo.InvariantCulture) + "\"}}", CancellationToken.None))
+            {
+                cancelled.StatusCode.Should().Be(HttpStatusCode.Accepted);
+            }
+
+            // The child reads its stdin in order and logs a line before it answers: once the ping is answered, a
+            // cancellation the gate passed on is in the log.
+            await client.PingAsync();
+            var received = Received(log).Select(r => JsonDocument.Parse(r.Raw).RootElement)
+                .Where(m => Text(m, "method") == "notifications/cancelled" && Text(m.GetProperty("params"), "reason") == $"case {n}")
+                .Select(m => m.GetProperty("params").GetProperty("requestId").GetRawText()).ToList();
+            string[] expected = reaches ? [childId!.Value.ToString(CultureInfo.InvariantCulture)] : [];
+            if (!received.SequenceEqual(expected))
+            {
+                findings.Add($"sent {sent}, cancelled as {cancelledAs}: the child received [{string.Join(", ", received)}], expected [{string.Join(", ", expected)}]");
+            }
+
+            await abandon.CancelAsync();
+            try
+            {
+                using var abandoned = await call;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+            {
+            }
+        }
+
+        findings.Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// The child withdraws a request it sent a client (<c>notifications/cancelled</c>) naming its id <c>"q\u0031"</c>,
+    /// the request having said <c>"q1"</c>: the same id, so the client's handler is cancelled.
+    /// </summary>
+    [Fact]
+    public async Task A_request_the_child_withdraws_under_another_spelling_of_its_id_is_withdrawn_at_the_client()
+    {
+        using var directory = new TempDirectory();
+        var log = directory.WriteFile("received.jsonl", "");
+        await using var gate = await StartGateAsync(log);
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var withdrawn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = await TestMcpClient.ConnectAsync(gate.McpUrl("files"), new TestClientOptions
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + ReaderToken },
+            ProtocolVersion = TestMcpClient.LegacyProtocolVersion,
+            ConfigureHandlers = handlers => handlers.ElicitationHandler = async (_, cancellationToken) =>
+            {
+                asked.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    withdrawn.TrySetResult();
+                    throw;
+                }
+
+                return new ElicitResult { Action = "decline" };
+            },
+        });
+
+        // The child's request reaches a session on its GET stream: wait until the client has opened it.
+        var session = gate.Services.GetStdio().Peek("files")!.FindSession(gate.UpstreamSessionId(client.SessionId!))!;
+        (await StdioPeers.UntilAsync(() => session.IsListening)).Should().BeTrue("the client opens its GET stream");
+        var ask = client.CallToolAsync("ask");
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        (await client.CallToolAsync("withdraw")).Content.OfType<TextContentBlock>().Single().Text.Should().Be("withdrawn");
+
+        var cancelled = async () => await withdrawn.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cancelled.Should().NotThrowAsync("the child withdrew the request the client is handling");
+        (await ask).Content.OfType<TextContentBlock>().Single().Text.Should().Be("asked");
+    }
+
+    /// <summary>A gate in front of echo-server.mjs, which logs what it receives to <paramref name="log"/>; its tools known.</summary>
+    private static async Task<RunningGate> StartGateAsync(string log)
+    {
+        var gate = await RunningGate.StartAsync(Policy(log));
+        try
+        {
+            await gate.CatalogReadyAsync("files");
+            return gate;
+        }
+        catch
+        {
+            await gate.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The child's id for the <c>wait</c> call of case <paramref name="n"/>, once the child has received it.</summary>
+    private static long? ReceivedCall(string log, int n) => Received(log)
+        .Select(r => JsonDocument.Parse(r.Raw).RootElement)
+        .Where(m => Text(m, "method") == "tools/call" && m.GetProperty("params").TryGetProperty("arguments", out var a) && a.TryGetProperty("case", out var c) && c.GetInt32() == n)
+        .Select(m => (long?)m.GetProperty("id").GetInt64())
+        .FirstOrDefault();
+
+    private static async Task<HttpResponseMessage> PostOnSessionAsync(HttpClient http, RunningGate gate, string sessionId, string body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, gate.McpUrl("files")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReaderToken);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", TestMcpClient.LegacyProtocolVersion);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
     /// <summary>

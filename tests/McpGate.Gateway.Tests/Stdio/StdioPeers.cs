@@ -57,6 +57,26 @@ internal static class StdioPeers
     public static string Filesystem(string root, string? stdio = null, IReadOnlyDictionary<string, string>? env = null) =>
         Config("node", [Script("server-filesystem"), root], stdio, env);
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, looking every 50 ms, at most <paramref name="limit"/> (30 s unless
+    /// given): a bound for a broken gate, not a guess at how fast a loaded machine is. True when it held.
+    /// </summary>
+    public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
+    }
+
     public static Task<ModelContextProtocol.Client.McpClient> ConnectAsync(RunningGate gate, string token, string? protocolVersion = null) =>
         TestMcpClient.ConnectAsync(gate.McpUrl("files"), new TestClientOptions
         {

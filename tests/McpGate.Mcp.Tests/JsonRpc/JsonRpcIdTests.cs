@@ -82,6 +82,7 @@ public sealed class JsonRpcIdTests
     [InlineData("true")]
     [InlineData("1 2")]
     [InlineData("\"x")]
+    [InlineData("\"\\ud800\"")]
     public void TryParse_NotAnIdValue_Fails(string raw)
     {
         JsonRpcId.TryParse(raw, out _).Should().BeFalse();

@@ -7,7 +7,14 @@ const log = process.argv[2];
 const tools = [
   { name: "read_file", description: "read", inputSchema: { type: "object" }, annotations: { readOnlyHint: true } },
   { name: "delete_file", description: "delete", inputSchema: { type: "object" }, annotations: { destructiveHint: true } },
+  // Never answers: a call that stays in flight until it is cancelled (the cancellation tests).
+  { name: "wait", description: "wait", inputSchema: { type: "object" }, annotations: { readOnlyHint: true } },
+  // ask: sends the client an elicitation/create with id "q1" and answers once withdraw has withdrawn it, naming it
+  // "q\u0031": the same JSON string, spelled another way.
+  { name: "ask", description: "ask", inputSchema: { type: "object" }, annotations: { readOnlyHint: true } },
+  { name: "withdraw", description: "withdraw", inputSchema: { type: "object" }, annotations: { readOnlyHint: true } },
 ];
+let asking;
 const send = (message) => process.stdout.write(JSON.stringify(message) + "\n");
 
 function reading(line) {
@@ -46,6 +53,16 @@ function answer(read) {
     case "prompts/list":
       return send({ jsonrpc: "2.0", id, result: { prompts: [] } });
     case "tools/call":
+      if (read.name === "wait") return;
+      if (read.name === "ask") {
+        asking = id;
+        return process.stdout.write('{"jsonrpc":"2.0","id":"q1","method":"elicitation/create","params":{"message":"which?","requestedSchema":{"type":"object","properties":{}}}}\n');
+      }
+      if (read.name === "withdraw") {
+        process.stdout.write('{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"q\\u0031","reason":"withdrawn"}}\n');
+        send({ jsonrpc: "2.0", id: asking, result: { content: [{ type: "text", text: "asked" }] } });
+        return send({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "withdrawn" }] } });
+      }
       return send({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: `ran ${read.name}` }] } });
     case "resources/read":
       return send({ jsonrpc: "2.0", id, result: { contents: [{ uri: read.uri, text: "echo" }] } });
