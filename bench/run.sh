@@ -4,7 +4,7 @@
 #   bench/run.sh                 micro (BenchmarkDotNet) + load (wrk: direct, bare YARP, McpGate; in tools/call also
 #                                McpGate with OAuth, with metrics, with traces; stdio: McpGate, supergateway)
 #   bench/run.sh --write-docs    the same, then rewrites the generated section of docs/performance.md
-#   bench/run.sh --quick         smoke test for CI (< 60 s): BenchmarkDotNet dry job + a 2 s load run per target;
+#   bench/run.sh --quick         smoke test for CI (about 2 minutes): BenchmarkDotNet dry job + a 2 s load run per target;
 #                                uses the Debug build `dotnet build` made; numbers mean nothing
 #   bench/run.sh --soak          10 minutes of tools/call through McpGate: RSS and audit lines, start vs end
 #   --micro-only / --load-only   run one half

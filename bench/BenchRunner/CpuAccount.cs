@@ -67,7 +67,8 @@ internal readonly record struct CpuAccount(long Cpu0Busy, long Cpu0Total, long O
         return 100.0 * foreign / (after.Cpu0Total - before.Cpu0Total);
     }
 
-    private static long ProcessTicks(int pid)
+    /// <summary>A process's CPU time (user and system) in clock ticks of 10 ms, 0 when it cannot be read.</summary>
+    public static long ProcessTicks(int pid)
     {
         try
         {

@@ -278,11 +278,17 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
         var runs = targets.ToDictionary(t => t.Name, _ => new List<RunRecord>());
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var target in targets)
+            // Each round starts one target later: a target's place in the round (right after another proxy pinned to
+            // the same core, or after the upstream's longest stretch of work) must not favour it in every round.
+            var shift = (round - 1) % targets.Count;
+            foreach (var target in targets.Skip(shift).Concat(targets.Take(shift)))
             {
                 var before = CpuAccount.Take(ProxyProcesses());
+                var ownBefore = target.Process is null ? 0 : CpuAccount.ProcessTicks(target.Process.Pid);
                 var result = await RunWrkAsync(wrk, target, kind, options.DurationS, delayMs);
+                var ownAfter = target.Process is null ? 0 : CpuAccount.ProcessTicks(target.Process.Pid);
                 var foreign = CpuAccount.ForeignPercent(before, CpuAccount.Take(ProxyProcesses()));
+                var cpuUs = result.Requests > 0 ? Math.Round((ownAfter - ownBefore) * 10_000.0 / result.Requests, 1) : 0;
                 // Closed-loop runs only: a paced proxy leaves CPU 0 partly idle, and other work filling that idle
                 // time says nothing about contention.
                 if (target.Process is not null && delayMs == 0)
@@ -293,9 +299,9 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
 
                 Count(target, kind, result);
                 var rss = target.Process?.ReadRssKb() ?? 0;
-                runs[target.Name].Add(new RunRecord(round, Math.Round(result.RequestsPerSecond, 1), result.LatencyUs.P50, result.LatencyUs.P99, rss, Math.Round(foreign, 1), result));
+                runs[target.Name].Add(new RunRecord(round, Math.Round(result.RequestsPerSecond, 1), result.LatencyUs.P50, result.LatencyUs.P99, rss, Math.Round(foreign, 1), cpuUs, result));
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round} {target.Name,-15} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  other work on CPU 0 {foreign,4:0.0} %")}"));
+                    $"  round {round} {target.Name,-15} {result.RequestsPerSecond,9:0} req/s  p50 {result.LatencyUs.P50 / 1000.0,7:0.000} ms  p99 {result.LatencyUs.P99 / 1000.0,7:0.000} ms  rss {rss / 1024.0,6:0.0} MiB{(target.Process is null ? string.Empty : $"  cpu {cpuUs,6:0.0} µs/req  other work on CPU 0 {foreign,4:0.0} %")}"));
             }
         }
 
@@ -310,6 +316,7 @@ internal sealed partial class LoadBench(LoadOptions options, TextWriter log)
                 RequestsPerSecond = Math.Round(Median(list.ConvertAll(r => r.RequestsPerSecond)), 1),
                 P50Us = (long)Median(list.ConvertAll(r => (double)r.P50Us)),
                 P99Us = (long)Median(list.ConvertAll(r => (double)r.P99Us)),
+                CpuUsPerRequest = Math.Round(Median(list.ConvertAll(r => r.CpuUsPerRequest)), 1),
                 ToolsReturned = kind == "list" ? target.ToolsReturned : null,
                 WarmupS = target.WarmupS,
             });

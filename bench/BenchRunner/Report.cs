@@ -201,7 +201,7 @@ internal static class Report
                 : string.Empty;
             yield return new TargetCheck(
                 $"tools/call throughput, {label}", goal is null ? "reported" : $"≥ {F(goal.Value, "0.00")}",
-                $"{F(ratio, "0.00")}{byRound} ({F(variant.RequestsPerSecond, "0")} vs {F(gate.RequestsPerSecond, "0")} req/s)",
+                $"{F(ratio, "0.00")}{byRound} ({F(variant.RequestsPerSecond, "0")} vs {F(gate.RequestsPerSecond, "0")} req/s; CPU per request {F(variant.CpuUsPerRequest, "0.0")} vs {F(gate.CpuUsPerRequest, "0.0")} µs)",
                 goal is null ? null : ratio >= goal);
         }
     }
@@ -238,7 +238,7 @@ internal static class Report
         var warmups = load.Scenarios.Count == 0
             ? string.Empty
             : " (" + string.Join(", ", load.Scenarios.SelectMany(sc => sc.Targets).DistinctBy(t => t.Target).Select(t => $"{t.Target} {t.WarmupS} s")) + ")";
-        md.AppendLine(s_inv, $"wrk, {s.Threads} thread, {s.Connections} connections, {(s.Mode == "soak" ? s.DurationS + " s soak" : $"{s.DurationS} s per run, rounds interleaved (direct, bare YARP, McpGate, …), medians of the rounds; each target warmed up until its tools/call rate settled{warmups}")}. " +
+        md.AppendLine(s_inv, $"wrk, {s.Threads} thread, {s.Connections} connections, {(s.Mode == "soak" ? s.DurationS + " s soak" : $"{s.DurationS} s per run, rounds interleaved (direct, bare YARP, McpGate, …, each round starting one target later), medians of the rounds; each target warmed up until its tools/call rate settled{warmups}")}. " +
             $"Protocol {s.Protocol}; session: {s.Session}. GC: {s.GcMode} (as `mcp` ships; BareYarp runs with the same). " +
             $"Placement: {string.Join(", ", s.Placement.Select(p => $"{p.Key} on {p.Value}"))}. " +
             $"Other processes used {s.ForeignCpu0Percent:0.0} % of CPU 0 during the closed-loop proxy runs (mean){(s.ForeignCpu0Percent > 5 ? ": **the proxies were competing with other work, so treat the ratios as rough**" : string.Empty)}.");

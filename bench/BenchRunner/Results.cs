@@ -53,7 +53,8 @@ internal sealed record WrkLatency
 }
 
 /// <summary>One wrk run as recorded: which round, the target's RSS right after it, and wrk's numbers.</summary>
-internal sealed record RunRecord(int Round, double RequestsPerSecond, long P50Us, long P99Us, long RssKb, double ForeignCpu0Percent, WrkResult Wrk);
+/// <param name="CpuUsPerRequest">The proxy's own CPU time (user and system, /proc) per request of the run; 0 for direct.</param>
+internal sealed record RunRecord(int Round, double RequestsPerSecond, long P50Us, long P99Us, long RssKb, double ForeignCpu0Percent, double CpuUsPerRequest, WrkResult Wrk);
 
 /// <summary>All rounds of one scenario against one target, and their medians.</summary>
 internal sealed record TargetResult
@@ -67,6 +68,12 @@ internal sealed record TargetResult
     public long P50Us { get; init; }
 
     public long P99Us { get; init; }
+
+    /// <summary>
+    /// Median of the runs' proxy CPU per request: what a target costs, less disturbed than its throughput by what
+    /// else the machine did during a run (the throughput of one round varies by ±8 % here; this by less).
+    /// </summary>
+    public double CpuUsPerRequest { get; init; }
 
     /// <summary>Seconds of warm-up this target needed before its rate settled.</summary>
     public int WarmupS { get; init; }

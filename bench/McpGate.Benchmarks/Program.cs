@@ -16,6 +16,7 @@ using McpGate.Benchmarks.Inspection;
 using McpGate.Benchmarks.Lists;
 using McpGate.Benchmarks.Replay;
 using McpGate.Benchmarks.Sessions;
+using McpGate.Benchmarks.Telemetry;
 using Perfolizer.Horology;
 
 // McpGate.Benchmarks [--quick] [--out FILE] [--artifacts DIR] [--filter GLOB]...
@@ -93,6 +94,7 @@ Type[] types =
     typeof(AuditLineBenchmarks),
     typeof(SessionSealerBenchmarks),
     typeof(OAuthValidationBenchmarks),
+    typeof(MetricsRecordingBenchmarks),
 ];
 var summaries = BenchmarkRunner.Run(types, config);
 var results = MicroReport.Collect(summaries, out var failures);

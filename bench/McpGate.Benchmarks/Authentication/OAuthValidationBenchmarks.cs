@@ -9,7 +9,7 @@ namespace McpGate.Benchmarks.Authentication;
 
 /// <summary>
 /// What a returning OAuth caller costs the gate (docs/oauth.md): <see cref="OAuthTokenValidator"/> on a token it has
-/// already verified, i.e. the token's SHA-256, the cache lookup and the per-route audience and scope checks. The
+/// already verified, i.e. the cache lookup (by the token's characters) and the per-route audience and scope checks. The
 /// load bench's <c>mcpgate-oauth</c> target measures the same path end to end.
 /// </summary>
 [BenchmarkCategory("oauth")]

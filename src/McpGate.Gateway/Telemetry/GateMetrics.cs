@@ -41,7 +41,7 @@ internal sealed class GateMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _httpDuration = meter.CreateHistogram(
             HttpRequestDuration, "s", "GET (listen stream) and DELETE (session end) requests, which carry no MCP message: from receipt until the response ended",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StreamDurationBuckets });
         _decisions = meter.CreateCounter<long>(Decisions, "{decision}", "ACL decisions, by verdict and the call's result");
         _listItemsHidden = meter.CreateCounter<long>(ListItemsHidden, "{item}", "List entries the policy hid from a caller");
         _configReloads = meter.CreateCounter<long>(ConfigReloads, "{reload}", "Config file reloads, applied (ok) or refused (the last good version stays)");
@@ -53,6 +53,11 @@ internal sealed class GateMetrics
     // The gate's own work is sub-millisecond: the SDK's default buckets (from 5 ms) would put all of it in the first.
     private static readonly double[] DurationBuckets =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    // A listen stream (GET) stays open for minutes or hours: with the buckets above every one of them would land in
+    // +Inf, and its quantiles would say nothing.
+    private static readonly double[] StreamDurationBuckets =
+        [0.001, 0.01, 0.1, 1, 10, 30, 60, 300, 900, 1800, 3600, 7200, 14400];
 
     /// <summary>One ACL decision, with the result the caller got (<see cref="AuditResults"/>); counted once per audited decision.</summary>
     public void Decided(in Decision decision, string? method, string result)

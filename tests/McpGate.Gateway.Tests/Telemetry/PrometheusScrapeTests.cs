@@ -122,6 +122,31 @@ public sealed class PrometheusScrapeTests
     }
 
     [Fact]
+    public async Task ListenStreams_AreBucketedUpToHours_WhileMcpOperationsStopAtAMinute()
+    {
+        await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025, Resumable = true });
+        await using var gate = await RunningGate.StartAsync(GatePolicies.Standard(upstream.McpUrl));
+        var bob = await GateClients.ConnectAsync(gate, GatePolicies.BobToken, UpstreamEra.Stateful2025);
+        await upstream.Spy.WaitForListenStreamAsync(gate.UpstreamSessionId(bob.SessionId!));
+        await bob.DisposeAsync(); // ends its GET stream and sends DELETE
+        using var http = new HttpClient();
+
+        var exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !exported.Contains("mcpgate_http_request_duration_seconds_bucket{", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(50); // recorded once the stream's response has ended
+            exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+        }
+
+        // A listen stream open for an hour must not land in +Inf with every other long one: its quantiles would say nothing.
+        BucketBounds(exported, "mcpgate_http_request_duration_seconds_bucket").Should().Contain(["60", "3600", "14400"]);
+        BucketBounds(exported, "mcp_server_operation_duration_seconds_bucket").Should().Contain("0.0001").And.NotContain("3600");
+    }
+
+    private static List<string> BucketBounds(string exported, string series) =>
+        Regex.Matches(exported, series + """\{[^}]*le="([^"]+)"\}""").Select(m => m.Groups[1].Value).Distinct().ToList();
+
+    [Fact]
     public async Task Metrics_AreNotServed_WhenTurnedOff()
     {
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
