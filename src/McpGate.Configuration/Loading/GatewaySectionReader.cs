@@ -1,17 +1,16 @@
-using System.Buffers;
 using System.Collections.ObjectModel;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace McpGate.Configuration.Loading;
 
-/// <summary>The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>.</summary>
+/// <summary>
+/// The <c>gateway</c> section (gateway.md): every key optional, defaults from <see cref="GatewaySettings"/>. Its own
+/// keys are read here; <c>audit</c>, <c>rateLimits</c>, <c>telemetry</c>, <c>sessions</c> and <c>redis</c> by readers of their own.
+/// </summary>
 internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, string?> environment) : SectionReader(errors, environment)
 {
     private static readonly string[] s_gatewayKeys = ["listen", "allowedOrigins", "denyErrorCode", "denyAs", "audit", "limits", "timeouts", "rateLimits", "telemetry", "sessions", "redis"];
-    private static readonly string[] s_sessionsKeys = ["keyRing"];
-    private static readonly string[] s_auditKeys = ["path", "retainedFileCount", "serilog"];
     private static readonly string[] s_limitsKeys = ["maxRequestBytes"];
     private static readonly string[] s_timeoutKeys = ["connectSeconds", "activitySeconds", "discoverySeconds"];
 
@@ -59,7 +58,7 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         var audit = defaults.Audit;
         if (gateway.TryGet("audit", out var auditElement, out var auditPath))
         {
-            audit = ReadAudit(auditElement, auditPath, audit);
+            audit = new AuditSectionReader(Errors, Environment).Read(auditElement, auditPath, audit);
         }
 
         var maxRequestBytes = defaults.MaxRequestBytes;
@@ -110,13 +109,13 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         var sessions = defaults.Sessions;
         if (gateway.TryGet("sessions", out var sessionsElement, out var sessionsPath))
         {
-            sessions = ReadSessions(sessionsElement, sessionsPath, sessions);
+            sessions = new SessionsSectionReader(Errors, Environment).Read(sessionsElement, sessionsPath, sessions);
         }
 
         var redis = defaults.Redis;
         if (gateway.TryGet("redis", out var redisElement, out var redisPath))
         {
-            redis = ReadRedis(redisElement, redisPath) ?? redis;
+            redis = new RedisSectionReader(Errors, Environment).Read(redisElement, redisPath) ?? redis;
         }
 
         return new GatewaySettings
@@ -135,63 +134,6 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
             Sessions = sessions,
             Redis = redis,
         };
-    }
-
-    private SessionSettings ReadSessions(JsonElement element, string path, SessionSettings defaults)
-    {
-        var sessions = Object(element, path, s_sessionsKeys, "write { \"keyRing\": \"/var/lib/mcpgate/keys\" }");
-        if (sessions is null || !sessions.TryGet("keyRing", out var keyRingElement, out var keyRingPath))
-        {
-            return defaults;
-        }
-
-        const string Fix = "give a directory every replica mounts read-write, e.g. \"/var/lib/mcpgate/keys\"";
-        var keyRing = String(keyRingElement, keyRingPath, Fix);
-        if (keyRing is null)
-        {
-            return defaults;
-        }
-
-        if (keyRing.Trim().Length != keyRing.Length)
-        {
-            Error(keyRingPath, $"the key ring directory \"{Shorten(keyRing)}\" starts or ends with white space", $"remove it: \"{Shorten(keyRing.Trim())}\"");
-            return defaults;
-        }
-
-        // Resolved here, once, against the working directory (as audit paths are): every replica then names the same
-        // directory in its log, whatever it does with its working directory later.
-        string full;
-        try
-        {
-            full = Path.GetFullPath(keyRing);
-        }
-        catch (ArgumentException)
-        {
-            Error(keyRingPath, $"\"{Shorten(keyRing)}\" is not a usable path (it holds a NUL character)", Fix);
-            return defaults;
-        }
-
-        if (File.Exists(full))
-        {
-            Error(keyRingPath, $"{full} is a file, but the key ring is a directory of key files", "name the directory that holds (or is to hold) the key files, e.g. \"/var/lib/mcpgate/keys\"");
-            return defaults;
-        }
-
-        return new SessionSettings { KeyRing = full };
-    }
-
-    private string? ReadRedis(JsonElement element, string path)
-    {
-        const string Fix = "give a StackExchange.Redis connection string, e.g. \"127.0.0.1:6379\" or \"${REDIS}\"";
-        var redis = String(element, path, Fix);
-        if (redis is not null && string.IsNullOrWhiteSpace(redis))
-        {
-            // A variable set to blanks is still no Redis: the gate would retry an endpoint-less connection forever.
-            Error(path, "the connection string is blank", Fix);
-            return null;
-        }
-
-        return redis;
     }
 
     private ListenAddress? ReadListen(JsonElement element, string path)
@@ -310,56 +252,6 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         return null;
     }
 
-    private AuditSettings ReadAudit(JsonElement element, string path, AuditSettings defaults)
-    {
-        var audit = Object(element, path, s_auditKeys, "write { \"path\": \"./audit/mcpgate-.jsonl\", \"retainedFileCount\": 31 }");
-        if (audit is null)
-        {
-            return defaults;
-        }
-
-        var file = defaults.Path;
-        if (audit.TryGet("path", out var pathElement, out var filePath))
-        {
-            var value = String(pathElement, filePath, "give a file path such as \"./audit/mcpgate-.jsonl\", or \"-\" for stdout");
-            if (value is not null && value.Trim().Length != value.Length)
-            {
-                // " -" would be a file named " -" to one reader and stdout to another: refuse rather than guess.
-                Error(filePath, $"the path \"{Shorten(value)}\" starts or ends with white space", $"remove it: \"{Shorten(value.Trim())}\"");
-            }
-            else if (value is not null)
-            {
-                file = value;
-            }
-        }
-
-        var retained = defaults.RetainedFileCount;
-        if (audit.TryGet("retainedFileCount", out var retainedElement, out var retainedPath))
-        {
-            const string Fix = "give how many daily files to keep, at least 1 (e.g. 31)";
-            var value = Int(retainedElement, retainedPath, Fix);
-            if (value is < 1)
-            {
-                Error(retainedPath, $"retainedFileCount must be at least 1, found {value}", Fix);
-            }
-            else if (value is not null)
-            {
-                retained = value.Value;
-            }
-        }
-
-        var serilog = defaults.Serilog;
-        if (audit.TryGet("serilog", out var serilogElement, out var serilogPath))
-        {
-            // Serilog's own configuration shape, checked when the gate builds it (Serilog.Settings.Configuration).
-            serilog = Object(serilogElement, serilogPath, knownKeys: null, "write Serilog's configuration, e.g. { \"WriteTo\": [ { \"Name\": \"Console\" } ] }") is null
-                ? serilog
-                : SubstitutedJson(serilogElement, serilogPath);
-        }
-
-        return new AuditSettings { Path = file, RetainedFileCount = retained, Serilog = serilog };
-    }
-
     private TimeSpan? ReadSeconds(ObjectView timeouts, string key)
     {
         if (!timeouts.TryGet(key, out var element, out var path))
@@ -381,51 +273,5 @@ internal sealed class GatewaySectionReader(ConfigErrorSink errors, Func<string, 
         }
 
         return TimeSpan.FromSeconds(seconds.Value);
-    }
-
-    /// <summary>The section as JSON text with <c>${VAR}</c> substituted in every string value (a sink's API key or
-    /// URL comes from the environment like every other secret in the file); property names stay as written.</summary>
-    private string SubstitutedJson(JsonElement element, string path)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(element, path);
-
-            void Write(JsonElement value, string at)
-            {
-                switch (value.ValueKind)
-                {
-                    case JsonValueKind.Object:
-                        writer.WriteStartObject();
-                        foreach (var property in value.EnumerateObject())
-                        {
-                            writer.WritePropertyName(property.Name);
-                            Write(property.Value, JsonPaths.Property(at, property.Name));
-                        }
-
-                        writer.WriteEndObject();
-                        break;
-                    case JsonValueKind.Array:
-                        writer.WriteStartArray();
-                        var index = 0;
-                        foreach (var item in value.EnumerateArray())
-                        {
-                            Write(item, JsonPaths.Index(at, index++));
-                        }
-
-                        writer.WriteEndArray();
-                        break;
-                    case JsonValueKind.String:
-                        writer.WriteStringValue(Substitute(value.GetString()!, at) ?? string.Empty);
-                        break;
-                    default:
-                        value.WriteTo(writer);
-                        break;
-                }
-            }
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

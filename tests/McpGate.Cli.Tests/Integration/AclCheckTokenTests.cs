@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using McpGate.Testing;
 
@@ -65,7 +64,7 @@ public sealed class AclCheckTokenTests : IAsyncLifetime
         var token = kind switch
         {
             "other route" => await _idp.ClientCredentialsTokenAsync("sre-bot", Resource + "/mcp/other"),
-            "tampered" => Tamper(await _idp.ClientCredentialsTokenAsync("dev-bot", Resource + "/mcp/files")),
+            "tampered" => IdpPeer.Tampered(await _idp.ClientCredentialsTokenAsync("dev-bot", Resource + "/mcp/files")),
             _ => "not-a-jwt",
         };
 
@@ -85,43 +84,9 @@ public sealed class AclCheckTokenTests : IAsyncLifetime
         run.Error.Should().Contain("without --subject and --role");
     }
 
-    /// <summary>The payload of a real token with the sre group added; the IdP's signature kept.</summary>
-    private static string Tamper(string token)
-    {
-        var parts = token.Split('.');
-        var payload = Encoding.UTF8.GetString(Convert.FromBase64String(Pad(parts[1].Replace('-', '+').Replace('_', '/'))));
-        payload = payload.Replace("\"groups\":[", "\"groups\":[\"sre\",", StringComparison.Ordinal);
-        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(payload)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return parts[0] + "." + encoded + "." + parts[2];
-    }
-
-    private static string Pad(string base64) => base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-
     private Task<McpRun> CheckAsync(params string[] args)
     {
-        var config = $$"""
-        {
-          "mcpServers": { "files": { "url": "http://127.0.0.1:9/mcp" }, "other": { "url": "http://127.0.0.1:9/mcp" } },
-          "serverAuth": {
-            "providers": ["oauth"],
-            "oauth": {
-              "issuer": "{{_idp.Issuer}}",
-              "resource": "{{Resource}}",
-              "roleClaims": ["groups"],
-              "roleMap": { "sre": ["admin"], "engineering": ["dev"] },
-              "requiredScopes": ["mcp"]
-            },
-            "acl": {
-              "default": "deny",
-              "roles": {
-                "admin": [ { "server": "*", "access": "*" } ],
-                "dev": [ { "server": "files", "access": "read" } ]
-              }
-            }
-          }
-        }
-        """;
-        var path = _directory.WriteFile("servers.json", config);
+        var path = _directory.WriteFile("servers.json", _idp.GateConfig(new Uri(Resource + "/mcp"), Resource));
         return McpProcess.RunAsync(_directory.Path, ["acl", "check", "--config", path, .. args]);
     }
 }

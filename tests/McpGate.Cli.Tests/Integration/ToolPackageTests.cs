@@ -62,20 +62,9 @@ public sealed class ToolPackageTests : IDisposable
         check.Output.Should().StartWith("DENY   bob → databricks/execute_sql");
     }
 
-    private async Task<McpRun> RunAsync(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    private Task<McpRun> RunAsync(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = _directory.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
+        var startInfo = new ProcessStartInfo(fileName, args) { WorkingDirectory = _directory.Path };
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;
@@ -87,20 +76,6 @@ public sealed class ToolPackageTests : IDisposable
             startInfo.Environment["DOTNET_ROOT"] = host;
         }
 
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {fileName}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', startInfo.ArgumentList)} did not finish within {s_timeout}");
-        }
-
-        return new McpRun(process.ExitCode, await output, await error);
+        return ProcessRunner.RunAsync(startInfo, s_timeout);
     }
 }

@@ -24,8 +24,7 @@ public sealed class OAuthAuthorizationCodeTests
     {
         await using var idp = await IdpPeer.StartAsync();
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
-        var port = UnusedLoopback.Port();
-        await using var gate = await RunningGate.StartAsync(OAuthGate.Config(upstream.McpUrl, idp.Issuer, $"http://127.0.0.1:{port}"), port: port);
+        await using var gate = await OAuthGate.StartGateAsync(idp, upstream.McpUrl);
 
         // alice is in the IdP's sre group (→ admin), bob in engineering (→ dev: read tools on files only).
         var results = await Task.WhenAll(SignInAndCallAsync(gate, "alice"), SignInAndCallAsync(gate, "bob"));
@@ -52,8 +51,7 @@ public sealed class OAuthAuthorizationCodeTests
     {
         await using var idp = await IdpPeer.StartAsync();
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
-        var port = UnusedLoopback.Port();
-        await using var gate = await RunningGate.StartAsync(OAuthGate.Config(upstream.McpUrl, idp.Issuer, $"http://127.0.0.1:{port}"), port: port);
+        await using var gate = await OAuthGate.StartGateAsync(idp, upstream.McpUrl);
         var signIns = 0;
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {

@@ -12,9 +12,8 @@ public sealed class OAuthKeyRotationTests
     {
         await using var idp = await IdpPeer.StartAsync();
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateless2026 });
-        var port = UnusedLoopback.Port();
-        var resource = $"http://127.0.0.1:{port}";
-        await using var gate = await RunningGate.StartAsync(OAuthGate.Config(upstream.McpUrl, idp.Issuer, resource), port: port);
+        await using var gate = await OAuthGate.StartGateAsync(idp, upstream.McpUrl);
+        var resource = gate.BaseUrl.GetLeftPart(UriPartial.Authority);
         var before = await idp.ClientCredentialsTokenAsync("sre-bot", resource + "/mcp/files");
         (await ListToolsAsync(gate, before)).Should().NotBeEmpty("the gate has fetched the first key set");
 

@@ -187,7 +187,7 @@ public sealed class OAuthResourceServerTests(OAuthGate fixture) : IClassFixture<
                 var rogue = IdpKey.Create("rogue");
                 return Tokens.Sign(rogue, idp.Issuer, files);
             default:
-                return Tokens.Tampered(await idp.ClientCredentialsTokenAsync("dev-bot", files));
+                return IdpPeer.Tampered(await idp.ClientCredentialsTokenAsync("dev-bot", files));
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using McpGate.Gateway.Tests.Functional;
 using McpGate.Testing;
 
 namespace McpGate.Gateway.Tests.OAuth;
@@ -15,8 +14,7 @@ public sealed class OAuthTypeScriptClientTests
     {
         await using var idp = await IdpPeer.StartAsync();
         await using var upstream = await TestUpstream.StartAsync(new TestUpstreamOptions { Era = UpstreamEra.Stateful2025 });
-        var port = UnusedLoopback.Port();
-        await using var gate = await RunningGate.StartAsync(OAuthGate.Config(upstream.McpUrl, idp.Issuer, $"http://127.0.0.1:{port}"), port: port);
+        await using var gate = await OAuthGate.StartGateAsync(idp, upstream.McpUrl);
 
         var (exitCode, stdout, stderr) = await NodePeers.RunNodeAsync("oauth-client.mjs", new Dictionary<string, string>
         {

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using McpGate.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -52,15 +51,6 @@ internal static class Tokens
         var signingInput = header + "." + validToken.Split('.')[1];
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.PublicKeyPem), Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
-    }
-
-    /// <summary>A valid token's payload with one more group, its signature kept.</summary>
-    public static string Tampered(string validToken)
-    {
-        var parts = validToken.Split('.');
-        var payload = JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject();
-        payload["groups"] = new JsonArray("sre", "engineering");
-        return parts[0] + "." + Encode(payload.ToJsonString()) + "." + parts[2];
     }
 
     private static string Encode(string json) => Base64UrlEncoder.Encode(json);

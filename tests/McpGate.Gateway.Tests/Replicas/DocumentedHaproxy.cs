@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using McpGate.Testing;
 
@@ -9,23 +8,11 @@ namespace McpGate.Gateway.Tests.Replicas;
 /// is in the repository: the test fills in only the addresses the file takes from the environment (its own loopback
 /// port and the replicas'), so the docs and what is tested cannot drift apart.
 /// </summary>
-internal sealed partial class DocumentedHaproxy : IAsyncDisposable
+internal static partial class DocumentedHaproxy
 {
-    private readonly Process _process;
-    private readonly TempDirectory _directory;
-
-    private DocumentedHaproxy(Process process, TempDirectory directory, int port)
-    {
-        _process = process;
-        _directory = directory;
-        BaseUrl = new Uri($"http://127.0.0.1:{port}");
-    }
-
     public static string ConfigPath { get; } = Path.Combine(RepositoryFiles.Root, "deploy", "haproxy", "haproxy.cfg");
 
-    public Uri BaseUrl { get; }
-
-    public static async Task<DocumentedHaproxy> StartAsync(IReadOnlyList<int> replicaPorts)
+    public static async Task<HaproxyServer> StartAsync(IReadOnlyList<int> replicaPorts)
     {
         var port = UnusedLoopback.Port();
         var addresses = new Dictionary<string, string> { ["MCPGATE_LB_BIND"] = $"127.0.0.1:{port}" };
@@ -41,16 +28,7 @@ internal sealed partial class DocumentedHaproxy : IAsyncDisposable
             : match.Groups["default"].Success ? match.Groups["default"].Value
             : throw new InvalidOperationException($"{ConfigPath} uses ${{{match.Groups["name"].Value}}}, which the test does not set"));
 
-        var directory = new TempDirectory();
-        var path = directory.WriteFile("haproxy.cfg", config);
-        var process = await ServiceProcess.StartAsync("haproxy", ["-f", path, "-db"], port, directory.Combine("haproxy.log"));
-        return new DocumentedHaproxy(process, directory, port);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await ServiceProcess.StopAsync(_process);
-        _directory.Dispose();
+        return await HaproxyServer.StartAsync(config, port);
     }
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:-(?<default>[^}]*))?\}")]

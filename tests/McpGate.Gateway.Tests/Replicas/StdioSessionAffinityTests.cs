@@ -26,7 +26,7 @@ public sealed class StdioSessionAffinityTests : IAsyncLifetime
 
     private readonly TempDirectory _directory = new();
     private GateReplicas _replicas = null!;
-    private DocumentedHaproxy _haproxy = null!;
+    private HaproxyServer _haproxy = null!;
 
     public async Task InitializeAsync()
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CsCheck;
 using FluentAssertions;
 using McpGate.Policy.Resources;
+using McpGate.Testing;
 using Xunit;
 
 namespace McpGate.Policy.Tests.Resources;
@@ -79,22 +80,9 @@ public sealed class WhatwgUrlDifferentialTests
     private static async Task<string?[]> NodeHrefs(IReadOnlyList<string> inputs)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Resources", "whatwg-href.js");
-        var start = new ProcessStartInfo("node", [script])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(inputs));
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        process.ExitCode.Should().Be(0, await error);
-        var hrefs = JsonSerializer.Deserialize<string?[]>(await output)!;
+        var run = await ProcessRunner.RunAsync(new ProcessStartInfo("node", [script]), TimeSpan.FromSeconds(60), JsonSerializer.Serialize(inputs));
+        run.ExitCode.Should().Be(0, run.Error);
+        var hrefs = JsonSerializer.Deserialize<string?[]>(run.Output)!;
         hrefs.Should().HaveCount(inputs.Count);
         return hrefs;
     }

@@ -1,6 +1,8 @@
-using System.Diagnostics;
+using System.Buffers.Text;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
@@ -16,7 +18,7 @@ public sealed class IdpPeer : IAsyncDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<IdpKey> _keys = [];
-    private Process? _process;
+    private ServiceProcess? _process;
 
     private IdpPeer(int port)
     {
@@ -49,6 +51,48 @@ public sealed class IdpPeer : IAsyncDisposable
         await StopProcessAsync();
         _keys.Insert(0, IdpKey.Create($"key-{_keys.Count + 1}"));
         await StartProcessAsync();
+    }
+
+    /// <summary>
+    /// A servers.json whose gate accepts this IdP's tokens for <paramref name="resource"/> (the gate's own URL) on two
+    /// routes to <paramref name="upstream"/>, <c>files</c> and <c>other</c>. Roles come from the token's <c>groups</c>
+    /// through a roleMap: sre → admin (everything), engineering → dev (read tools on files).
+    /// </summary>
+    public string GateConfig(Uri upstream, string resource) => $$"""
+    {
+      "mcpServers": { "files": { "url": "{{upstream}}" }, "other": { "url": "{{upstream}}" } },
+      "serverAuth": {
+        "providers": ["oauth"],
+        "oauth": {
+          "issuer": "{{Issuer}}",
+          "resource": "{{resource}}",
+          "subjectClaim": "sub",
+          "roleClaims": ["groups"],
+          "roleMap": { "sre": ["admin"], "engineering": ["dev"] },
+          "requiredScopes": ["mcp"],
+          "scopesSupported": ["mcp"]
+        },
+        "acl": {
+          "default": "deny",
+          "roles": {
+            "admin": [ { "server": "*", "access": "*" } ],
+            "dev": [ { "server": "files", "access": "read", "tools": ["*"] } ]
+          }
+        }
+      }
+    }
+    """;
+
+    /// <summary>
+    /// <paramref name="token"/>, one this IdP issued, with the sre group put first in its payload's <c>groups</c> and
+    /// the IdP's signature kept: a caller forging the admin role, refused for the signature.
+    /// </summary>
+    public static string Tampered(string token)
+    {
+        var parts = token.Split('.');
+        var payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+        payload["groups"]!.AsArray().Insert(0, "sre");
+        return parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString())) + "." + parts[2];
     }
 
     /// <summary>A JWT access token for <paramref name="resource"/> by the client credentials grant (RFC 8707 resource indicator).</summary>
@@ -148,50 +192,20 @@ public sealed class IdpPeer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        var start = new ProcessStartInfo("node", "idp.mjs")
+        (_process, _) = await NodePeers.StartListeningAsync(Directory, "idp.mjs", new Dictionary<string, string>
         {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["IDP_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["IDP_JWKS"] = new JsonObject { ["keys"] = new JsonArray([.. _keys.Select(k => k.ToPrivateJwk())]) }.ToJsonString();
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginErrorReadLine();
-        try
-        {
-            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"idp.mjs did not start: {line}");
-            }
-
-            _process = process;
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
-        }
+            ["IDP_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
+            ["IDP_JWKS"] = new JsonObject { ["keys"] = new JsonArray([.. _keys.Select(k => k.ToPrivateJwk())]) }.ToJsonString(),
+        });
     }
 
     private async Task StopProcessAsync()
     {
-        if (_process is null)
+        if (_process is { } process)
         {
-            return;
+            _process = null;
+            await process.DisposeAsync();
         }
-
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        _process = null;
     }
 }
 
@@ -223,5 +237,5 @@ public sealed record IdpKey(string KeyId, RSA Rsa)
         };
     }
 
-    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string B64(byte[] bytes) => Base64Url.EncodeToString(bytes);
 }

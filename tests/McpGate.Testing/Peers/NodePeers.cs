@@ -35,19 +35,10 @@ public static class NodePeers
                 return;
             }
 
-            var start = new ProcessStartInfo("npm", "ci --no-audit --no-fund")
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var npm = Process.Start(start)!;
-            var stdout = npm.StandardOutput.ReadToEndAsync();
-            var stderr = npm.StandardError.ReadToEndAsync();
-            await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+            var npm = await ProcessRunner.RunAsync(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = directory }, TimeSpan.FromMinutes(5));
             if (npm.ExitCode != 0)
             {
-                throw new InvalidOperationException($"npm ci must install the packages of {directory}:\n" + await stdout + await stderr);
+                throw new InvalidOperationException($"npm ci must install the packages of {directory}:\n" + npm.Output + npm.Error);
             }
         }
         finally
@@ -56,36 +47,42 @@ public static class NodePeers
         }
     }
 
-    /// <summary>Runs <c>node</c> with <paramref name="arguments"/> in the TypeScript directory and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunNodeAsync(string arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts <c>node <paramref name="script"/></c> in <paramref name="directory"/> (its packages installed already)
+    /// and returns once it prints <c>listening &lt;address&gt;</c>, as each node peer does when it is ready, with that address.
+    /// </summary>
+    public static async Task<(ServiceProcess Node, string Address)> StartListeningAsync(
+        string directory, string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        const string Listening = "listening ";
+        var address = string.Empty;
+        var node = await ServiceProcess.StartAsync(
+            script, Node(directory, script, environment), async started => address = (await started.WaitForLineAsync(Listening, TimeSpan.FromSeconds(30)))[Listening.Length..]);
+        return (node, address);
+    }
+
+    /// <summary><see cref="StartListeningAsync"/> for <paramref name="script"/> of tests/clients/typescript, installed first.</summary>
+    public static async Task<(ServiceProcess Node, string Address)> StartTypeScriptAsync(string script, IReadOnlyDictionary<string, string>? environment = null)
     {
         await EnsureInstalledAsync();
-        var start = new ProcessStartInfo("node", arguments)
-        {
-            WorkingDirectory = TypeScriptDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        return await StartListeningAsync(TypeScriptDirectory, script, environment);
+    }
+
+    /// <summary>Runs <c>node</c> with <paramref name="arguments"/> in the TypeScript directory and returns its exit code and output.</summary>
+    public static async Task<McpRun> RunNodeAsync(string arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        await EnsureInstalledAsync();
+        return await ProcessRunner.RunAsync(Node(TypeScriptDirectory, arguments, environment), timeout ?? TimeSpan.FromMinutes(3));
+    }
+
+    private static ProcessStartInfo Node(string directory, string arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo("node", arguments) { WorkingDirectory = directory };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
 
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        try
-        {
-            await node.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException)
-        {
-            node.Kill(entireProcessTree: true);
-
-            // What it printed before it hung says where it hung.
-            throw new TimeoutException($"node {arguments} did not finish in time:\n{await stdout}{await stderr}");
-        }
-
-        return (node.ExitCode, await stdout, await stderr);
+        return start;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace McpGate.Testing;
@@ -12,11 +11,11 @@ namespace McpGate.Testing;
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ServiceProcess _process;
     private readonly TempDirectory _directory;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private PrometheusServer(Process process, TempDirectory directory, Uri baseUrl)
+    private PrometheusServer(ServiceProcess process, TempDirectory directory, Uri baseUrl)
     {
         _process = process;
         _directory = directory;
@@ -28,10 +27,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Starts Prometheus scraping <paramref name="metricsUrl"/>; fails with what to install when it is missing.</summary>
     public static async Task<PrometheusServer> StartAsync(Uri metricsUrl)
     {
-        var binary = FindBinary() ?? throw new InvalidOperationException(
-            "prometheus is not installed: `apt-get install -y --no-install-recommends prometheus` (.ci/run does this when it is missing)");
+        var binary = ServiceProcess.Installed("prometheus");
         var directory = new TempDirectory();
-        var port = FreePort();
+        var port = UnusedLoopback.Port();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         var config = Path.Combine(directory.Path, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
@@ -52,24 +51,17 @@ public sealed class PrometheusServer : IAsyncDisposable
                 "--storage.tsdb.path=" + Path.Combine(directory.Path, "data"),
                 "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
             },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
-            await server.WaitUntilReadyAsync();
-            return server;
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var process = await ServiceProcess.StartAsync(
+                "prometheus", start, prometheus => prometheus.WaitUntilAsync(() => IsReadyAsync(probe, baseUrl), TimeSpan.FromSeconds(30), "answer GET /-/ready"));
+            return new PrometheusServer(process, directory, baseUrl);
         }
         catch
         {
-            await server.DisposeAsync();
+            directory.Dispose();
             throw;
         }
     }
@@ -115,63 +107,21 @@ public sealed class PrometheusServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         _directory.Dispose();
     }
 
-    private async Task WaitUntilReadyAsync()
+    private static async Task<bool> IsReadyAsync(HttpClient http, Uri baseUrl)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"prometheus exited with {_process.ExitCode} before it was ready");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync(new Uri(BaseUrl, "-/ready"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
+            using var response = await http.GetAsync(new Uri(baseUrl, "-/ready"));
+            return response.StatusCode == HttpStatusCode.OK;
         }
-
-        throw new TimeoutException("prometheus was not ready within 30 s");
-    }
-
-    private static string? FindBinary()
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
+        catch (HttpRequestException)
         {
-            var candidate = Path.Combine(directory, "prometheus");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
+            // Not listening yet.
+            return false;
         }
-
-        return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

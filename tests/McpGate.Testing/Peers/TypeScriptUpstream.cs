@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 
 namespace McpGate.Testing;
@@ -29,20 +27,15 @@ public enum TypeScriptCompression
 /// <summary>
 /// A real MCP server built the way the official TypeScript SDK recommends (<c>createMcpExpressApp()</c>: Express and
 /// body-parser), run as a node process on loopback: tests/clients/typescript/upstream.mjs. It reads request bodies,
-/// charsets, ids and resource URIs with the parsers real upstreams use, and reports what it ran.
+/// charsets, ids and resource URIs with the parsers real upstreams use, and reports what it ran: each tool, resource
+/// read or prompt, in order, with the request id it saw.
 /// </summary>
-public sealed class TypeScriptUpstream : IAsyncDisposable
+public sealed class TypeScriptUpstream : NodeUpstream<TypeScriptUpstream.Ran>
 {
-    private readonly Process _process;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-
-    private TypeScriptUpstream(Process process, Uri mcpUrl)
+    private TypeScriptUpstream((ServiceProcess Node, string Address) started)
+        : base(started)
     {
-        _process = process;
-        McpUrl = mcpUrl;
     }
-
-    public Uri McpUrl { get; }
 
     /// <param name="mode">How it answers.</param>
     /// <param name="compression">What it does with <c>Accept-Encoding</c>.</param>
@@ -50,61 +43,22 @@ public sealed class TypeScriptUpstream : IAsyncDisposable
     public static async Task<TypeScriptUpstream> StartAsync(
         TypeScriptResponseMode mode = TypeScriptResponseMode.Sse, TypeScriptCompression compression = TypeScriptCompression.None, string? cacheScope = null)
     {
-        await NodePeers.EnsureInstalledAsync();
-        var start = new ProcessStartInfo("node", "upstream.mjs")
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = NodePeers.TypeScriptDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["RESPONSE"] = mode == TypeScriptResponseMode.Json ? "json" : "sse",
+            ["COMPRESS"] = compression switch
+            {
+                TypeScriptCompression.Negotiated => "1",
+                TypeScriptCompression.Forced => "force",
+                _ => "0",
+            },
         };
-        start.Environment["RESPONSE"] = mode == TypeScriptResponseMode.Json ? "json" : "sse";
-        start.Environment["COMPRESS"] = compression switch
-        {
-            TypeScriptCompression.Negotiated => "1",
-            TypeScriptCompression.Forced => "force",
-            _ => "0",
-        };
-
         if (cacheScope is not null)
         {
-            start.Environment["CACHE_SCOPE"] = cacheScope;
+            environment["CACHE_SCOPE"] = cacheScope;
         }
 
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginErrorReadLine();
-        try
-        {
-            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"upstream.mjs did not start: {line}");
-            }
-
-            return new TypeScriptUpstream(process, new Uri(line["listening ".Length..]));
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>What ran since the last call: each tool, resource read or prompt, in order, with the request id it saw.</summary>
-    public async Task<IReadOnlyList<Ran>> TakeRanAsync() =>
-        await _http.GetFromJsonAsync<List<Ran>>(new Uri(McpUrl, "/__log")) ?? [];
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        return new TypeScriptUpstream(await NodePeers.StartTypeScriptAsync("upstream.mjs", environment));
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace McpGate.Testing;
 
-/// <summary>What one run of the built <c>mcp</c> binary printed and returned.</summary>
+/// <summary>What one run of the built <c>mcp</c> binary (or another command: <see cref="ProcessRunner"/>) printed and returned.</summary>
 public sealed record McpRun(int ExitCode, string Output, string Error)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -8,14 +7,15 @@ namespace McpGate.Testing;
 /// A real HAProxy (the Debian package; <c>.ci/run</c> installs it) on a free loopback port, balancing round robin
 /// with no affinity over the given backends: every request may land on another one. It checks each backend's
 /// <c>/healthz</c> every 250 ms and stops sending to one that refuses it or has not answered in 5 s; a request whose connection is refused is retried on
-/// another backend. Nothing that reached a backend is sent twice.
+/// another backend. Nothing that reached a backend is sent twice. Or run with a configuration of the test's own:
+/// <see cref="StartAsync(string, int)"/>.
 /// </summary>
 public sealed class HaproxyServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ServiceProcess _process;
     private readonly TempDirectory _directory;
 
-    private HaproxyServer(Process process, TempDirectory directory, int port)
+    private HaproxyServer(ServiceProcess process, TempDirectory directory, int port)
     {
         _process = process;
         _directory = directory;
@@ -68,8 +68,14 @@ public sealed class HaproxyServer : IAsyncDisposable
             config.Append(CultureInfo.InvariantCulture, $"  server r{i + 1} 127.0.0.1:{backendPorts[i]}\n");
         }
 
+        return await StartAsync(config.ToString(), port);
+    }
+
+    /// <summary>HAProxy run with <paramref name="config"/> as it is, which binds 127.0.0.1:<paramref name="port"/>.</summary>
+    public static async Task<HaproxyServer> StartAsync(string config, int port)
+    {
         var directory = new TempDirectory();
-        var path = directory.WriteFile("haproxy.cfg", config.ToString());
+        var path = directory.WriteFile("haproxy.cfg", config);
         // HAProxy's request log, kept beside its config while it runs (which replica answered what, retries).
         var process = await ServiceProcess.StartAsync("haproxy", ["-f", path, "-db"], port, directory.Combine("haproxy.log"));
         return new HaproxyServer(process, directory, port);
@@ -77,7 +83,7 @@ public sealed class HaproxyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ServiceProcess.StopAsync(_process);
+        await _process.DisposeAsync();
         _directory.Dispose();
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace McpGate.Testing;
 
 /// <summary>
@@ -8,9 +6,9 @@ namespace McpGate.Testing;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private Process? _process;
+    private ServiceProcess? _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(ServiceProcess process, int port)
     {
         _process = process;
         Port = port;
@@ -29,7 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
         if (_process is { } process)
         {
             _process = null;
-            await ServiceProcess.StopAsync(process);
+            await process.DisposeAsync();
         }
     }
 

@@ -1,7 +1,7 @@
 // A stateful MCP server built with the official TypeScript SDK the way its README shows sessions: one Express app
 // (createMcpExpressApp), and per session a StreamableHTTPServerTransport with a sessionIdGenerator, kept by its id.
 // McpGate's replica tests put it behind three gates: every request of a session, on whichever replica it lands, must
-// reach this server's one session. Usage: node stateful-upstream.mjs PORT (listens on 127.0.0.1:PORT/mcp).
+// reach this server's one session. Listens on a free 127.0.0.1 port; prints "listening <url>" once ready.
 // GET /__log returns (and clears) what ran: [{session, tool}] with the SDK's session id of each call.
 import { randomUUID } from "node:crypto";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -51,4 +51,4 @@ const bySession = async (req, res) => {
 app.get("/mcp", bySession);
 app.delete("/mcp", bySession);
 
-app.listen(Number(process.argv[2]), "127.0.0.1");
+const listener = app.listen(0, "127.0.0.1", () => console.log(`listening http://127.0.0.1:${listener.address().port}/mcp`));
