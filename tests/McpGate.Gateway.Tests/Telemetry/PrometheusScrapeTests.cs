@@ -68,12 +68,9 @@ public sealed class PrometheusScrapeTests
         gate.Services.GetRequiredService<GateStateStore>().Reload().Should().BeTrue();
         await gate.Services.GetStdio().Peek("tools")!.StopAsync(StdioReasons.GateStopping);
         using var http = new HttpClient();
-        var exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); !exported.Contains("mcpgate_stdio_process_exits_total", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
-        {
-            await Task.Delay(50); // the exit is counted once the child's end has been read
-            exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
-        }
+
+        // The exit is counted once the child's end has been read.
+        var exported = await ScrapeUntilAsync(http, gate, "mcpgate_stdio_process_exits_total", TimeSpan.FromSeconds(10));
 
         using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "docs", "grafana", "mcpgate-dashboard.json")));
         var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
@@ -131,16 +128,25 @@ public sealed class PrometheusScrapeTests
         await bob.DisposeAsync(); // ends its GET stream and sends DELETE
         using var http = new HttpClient();
 
-        var exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); !exported.Contains("mcpgate_http_request_duration_seconds_bucket{", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
-        {
-            await Task.Delay(50); // recorded once the stream's response has ended
-            exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
-        }
+        // Recorded once the stream's response has ended.
+        var exported = await ScrapeUntilAsync(http, gate, "mcpgate_http_request_duration_seconds_bucket{", TimeSpan.FromSeconds(30));
 
         // A listen stream open for an hour must not land in +Inf with every other long one: its quantiles would say nothing.
         BucketBounds(exported, "mcpgate_http_request_duration_seconds_bucket").Should().Contain(["60", "3600", "14400"]);
         BucketBounds(exported, "mcp_server_operation_duration_seconds_bucket").Should().Contain("0.0001").And.NotContain("3600");
+    }
+
+    /// <summary>The gate's <c>/metrics</c> once it contains <paramref name="text"/>, or as it is when the time is up.</summary>
+    private static async Task<string> ScrapeUntilAsync(HttpClient http, RunningGate gate, string text, TimeSpan timeout)
+    {
+        var exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+        for (var deadline = DateTime.UtcNow + timeout; !exported.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(50);
+            exported = await http.GetStringAsync(new Uri(gate.BaseUrl, "/metrics"));
+        }
+
+        return exported;
     }
 
     private static List<string> BucketBounds(string exported, string series) =>
